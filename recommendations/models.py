@@ -1,0 +1,299 @@
+"""The review, its recommendations and the dated progress updates that record delivery.
+
+Reads live here as named QuerySet methods; writes go through `services.py`.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import (
+    MaxLengthValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+)
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from simple_history.models import HistoricalRecords
+
+NARRATIVE_MAX_LENGTH = 5000
+text_validators = [ProhibitNullCharactersValidator()]
+
+
+class Status(models.TextChoices):
+    """Delivery status, BRAG as UK partnerships use it. Always shown with its word."""
+
+    NOT_STARTED = "not_started", "Not started"
+    RED = "red", "Red (off track)"
+    AMBER = "amber", "Amber (at risk)"
+    GREEN = "green", "Green (on track)"
+    BLUE = "blue", "Blue (complete)"
+
+    @property
+    def meaning(self):
+        return _STATUS_MEANINGS[self]
+
+
+_STATUS_MEANINGS = {
+    Status.NOT_STARTED: "not started",
+    Status.RED: "off track",
+    Status.AMBER: "at risk",
+    Status.GREEN: "on track",
+    Status.BLUE: "complete",
+}
+
+# The order in which summaries and reports list statuses: done first, then by concern.
+STATUS_REPORT_ORDER = [Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED]
+
+
+class ProtectiveMarking(models.TextChoices):
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class Review(models.Model):
+    """A published scrutiny review whose recommendations the partnership delivers."""
+
+    slug = models.SlugField(unique=True, help_text="Short name used in addresses and file names.")
+    title = models.CharField(max_length=200)
+    committee = models.CharField(max_length=200)
+    responsible_board = models.CharField(max_length=200)
+    publication_date = models.DateField()
+    protective_marking = models.CharField(
+        max_length=30, choices=ProtectiveMarking.choices, default=ProtectiveMarking.OFFICIAL
+    )
+    description = models.TextField(blank=True, validators=text_validators)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-publication_date", "title"]
+        permissions = [
+            ("administer_review", "Can administer reviews, progress for every agency and reports")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PartnerAgencyQuerySet(models.QuerySet):
+    def owning(self, recommendation):
+        """The agencies that own a recommendation: its lead and its supporting agencies."""
+        return self.filter(
+            Q(pk=recommendation.lead_agency_id) | Q(supported_recommendations=recommendation)
+        ).distinct()
+
+
+class PartnerAgency(models.Model):
+    """An agency of the partnership that owns recommendations and reports progress."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, unique=True)
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="agencies",
+        blank=True,
+        help_text="People who post and correct this agency's progress updates.",
+    )
+
+    history = HistoricalRecords(m2m_fields=[editors])
+
+    objects = PartnerAgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "partner agencies"
+
+    def __str__(self):
+        return self.name
+
+
+class Theme(models.Model):
+    """An optional, ordered grouping of a review's recommendations."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "name"], name="theme_name_unique_in_review"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def with_status(self, on=None):
+        """Annotate each recommendation with its delivery status on a date (default: today).
+
+        The status rule, and the only place it lives: the status of the latest progress
+        update dated on or before the date, ties broken by recording time; with no such
+        update, Not started. One query for any number of recommendations. Also annotates
+        `latest_update_date` and `latest_update_id` of that same update.
+        """
+        on = on or timezone.localdate()
+        latest = ProgressUpdate.objects.filter(
+            recommendation=OuterRef("pk"), date__lte=on
+        ).order_by("-date", "-recorded_at", "-pk")
+        return self.annotate(
+            status=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Value(Status.NOT_STARTED.value),
+                output_field=models.CharField(),
+            ),
+            latest_update_date=Subquery(latest.values("date")[:1]),
+            latest_update_id=Subquery(latest.values("pk")[:1]),
+        )
+
+    def owned_by(self, agencies):
+        """Recommendations that any of the agencies leads or supports."""
+        return self.filter(
+            Q(lead_agency__in=agencies) | Q(supporting_agencies__in=agencies)
+        ).distinct()
+
+
+# Kept by name so that a change to a recommendation's fields and owners together can be
+# recorded as one history row (see services.recommendation_save).
+recommendation_history = HistoricalRecords(m2m_fields=["supporting_agencies"])
+
+
+class Recommendation(models.Model):
+    """One numbered recommendation of a review, owned by a lead agency."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    short_title = models.CharField(max_length=200, validators=text_validators)
+    text = models.TextField(validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)])
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="recommendations"
+    )
+    lead_agency = models.ForeignKey(
+        PartnerAgency, on_delete=models.PROTECT, related_name="led_recommendations"
+    )
+    supporting_agencies = models.ManyToManyField(
+        PartnerAgency, related_name="supported_recommendations", blank=True
+    )
+    lead_officer = models.CharField(
+        max_length=200, blank=True, validators=text_validators, help_text="A role, not a name."
+    )
+    target_date = models.DateField(null=True, blank=True)
+
+    history = recommendation_history
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="recommendation_number_at_least_one"
+            ),
+            models.UniqueConstraint(
+                fields=["review", "number"], name="recommendation_number_unique_in_review"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.short_title}"
+
+    def clean(self):
+        if self.theme_id and self.review_id and self.theme.review_id != self.review_id:
+            raise ValidationError({"theme": "Choose a theme of this recommendation's review."})
+
+    @property
+    def status_choice(self):
+        """The annotated status as a `Status` (needs `with_status()`; never queries)."""
+        return Status(self.status)
+
+    def is_overdue(self, on):
+        """Target date passed on `on` and not complete (needs `with_status()`)."""
+        return self.target_date is not None and self.target_date < on and self.status != Status.BLUE
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-date", "-recorded_at", "-pk")
+
+
+class ProgressUpdate(models.Model):
+    """A dated statement by an owning agency of where delivery of a recommendation stands."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="updates"
+    )
+    agency = models.ForeignKey(
+        PartnerAgency,
+        on_delete=models.PROTECT,
+        related_name="updates",
+        verbose_name="reporting agency",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="progress_updates"
+    )
+    date = models.DateField(help_text="The date the update describes the position on.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    narrative = models.TextField(
+        validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
+    )
+    evidence_of_impact = models.TextField(
+        blank=True, validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Raised by every correction; a correction made against an older version is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by the form that posted the update, so that posting it twice creates one update.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = ProgressUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="progress_update_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(narrative=""), name="progress_update_narrative_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Recommendation {self.recommendation.number}, {date_format(self.date)}"
+
+    def clean(self):
+        errors = {}
+        if self.recommendation_id is None:
+            raise ValidationError(
+                {"recommendation": "Choose the recommendation this update is for."}
+            )
+        review = self.recommendation.review
+        if isinstance(self.date, datetime.date):
+            if self.date > timezone.localdate():
+                errors["date"] = "The date of the update cannot be in the future."
+            elif self.date < review.publication_date:
+                errors["date"] = (
+                    "The date of the update cannot be before the review was published "
+                    f"on {date_format(review.publication_date, 'j F Y')}."
+                )
+        if (
+            self.agency_id
+            and not PartnerAgency.objects.owning(self.recommendation)
+            .filter(pk=self.agency_id)
+            .exists()
+        ):
+            errors["agency"] = (
+                f"{self.agency} does not own recommendation {self.recommendation.number}: "
+                "only its lead or supporting agencies can report progress on it."
+            )
+        if errors:
+            raise ValidationError(errors)

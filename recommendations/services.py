@@ -1,0 +1,235 @@
+"""Writes: the only place that saves the tracker's models.
+
+Every function validates (`full_clean`) before saving, saves tracked models one by one
+so that django-simple-history records each change, and names the user the history
+row carries. Back-dated loads (fixtures, imports) may pass `history_date`.
+"""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import (
+    PartnerAgency,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+    Theme,
+    recommendation_history,
+)
+from .roles import may_report_for
+
+
+class StaleUpdateError(Exception):
+    """A correction was made against a version of an update that someone has since changed."""
+
+    def __init__(self, current):
+        super().__init__("This update was changed by someone else since you opened it.")
+        self.current = current
+
+
+class LockedUpdateError(Exception):
+    """The update is part of an issued report: it is a record and cannot be corrected."""
+
+
+def _save_tracked(instance, *, user, history_date=None, reason=None):
+    instance.full_clean()
+    instance._history_user = user
+    if history_date is not None:
+        instance._history_date = history_date
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def _assign(instance, fields):
+    """Set `fields` on `instance`; whether anything differs from what it had."""
+    changed = instance.pk is None
+    for name, value in fields.items():
+        if changed or _differs(instance, name, value):
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+def _upsert(model, lookup, fields, *, user, history_date=None, reason=None):
+    """Create or change the object matching `lookup`; saves (and records history) only on change."""
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    if _assign(instance, fields):
+        _save_tracked(instance, user=user, history_date=history_date, reason=reason)
+    return instance
+
+
+def _differs(instance, name, value):
+    field = instance._meta.get_field(name)
+    if field.is_relation:  # compare keys, without loading the related object
+        return getattr(instance, field.attname) != (value.pk if value is not None else None)
+    return getattr(instance, name) != value
+
+
+@transaction.atomic
+def review_save(*, slug, user=None, history_date=None, reason=None, **fields):
+    return _upsert(
+        Review, {"slug": slug}, fields, user=user, history_date=history_date, reason=reason
+    )
+
+
+@transaction.atomic
+def agency_save(*, short_name, name, user=None, history_date=None, reason=None):
+    return _upsert(
+        PartnerAgency,
+        {"short_name": short_name},
+        {"name": name},
+        user=user,
+        history_date=history_date,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def theme_save(*, review, name, position, user=None, history_date=None, reason=None):
+    return _upsert(
+        Theme,
+        {"review": review, "name": name},
+        {"position": position},
+        user=user,
+        history_date=history_date,
+        reason=reason,
+    )
+
+
+@transaction.atomic
+def recommendation_save(
+    *,
+    review,
+    number,
+    supporting_agencies=(),
+    user=None,
+    history_date=None,
+    reason=None,
+    **fields,
+):
+    """Create recommendation `number` of `review`, or bring it up to date with `fields`.
+
+    A change to the wording and the owners together is one history row, not one per part.
+    """
+    recommendation = Recommendation.objects.filter(review=review, number=number).first()
+    created = recommendation is None
+    recommendation = recommendation or Recommendation(review=review, number=number)
+    changed = _assign(recommendation, fields)
+    supporting = {agency.pk for agency in supporting_agencies}
+    if recommendation.lead_agency_id in supporting:
+        raise ValidationError(
+            {"supporting_agencies": "The lead agency cannot also be a supporting agency."}
+        )
+    recommendation._history_user = user
+    if history_date is not None:
+        recommendation._history_date = history_date
+    if reason:
+        recommendation._change_reason = reason
+    recommendation.skip_history_when_saving = True
+    try:
+        if changed:
+            recommendation.full_clean()
+            recommendation.save()
+        current = (
+            set()
+            if created
+            else set(recommendation.supporting_agencies.values_list("pk", flat=True))
+        )
+        if supporting != current:
+            recommendation.supporting_agencies.set(supporting)
+            changed = True
+    finally:
+        del recommendation.skip_history_when_saving
+    if changed:
+        recommendation_history.create_historical_record(recommendation, "+" if created else "~")
+    return recommendation
+
+
+def progress_update_create(
+    *,
+    recommendation,
+    agency,
+    author,
+    date,
+    status,
+    narrative,
+    evidence_of_impact="",
+    submission_key=None,
+    recorded_at=None,
+):
+    """Record a progress update by `author` for `agency`.
+
+    With a `submission_key` (one per form shown), posting the same form twice returns the
+    update the first post created instead of creating a second one.
+    """
+    if submission_key is not None:
+        existing = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if not may_report_for(author, agency):
+        raise PermissionDenied(f"You cannot report progress for {agency}.")
+    update = ProgressUpdate(
+        recommendation=recommendation,
+        agency=agency,
+        author=author,
+        date=date,
+        status=status,
+        narrative=narrative,
+        evidence_of_impact=evidence_of_impact,
+        submission_key=submission_key,
+        recorded_at=recorded_at or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            return _save_tracked(update, user=author, history_date=recorded_at)
+    except IntegrityError:
+        # The same form, posted twice at once: the other request saved it first.
+        if submission_key is not None:
+            existing = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def progress_update_is_locked(update):
+    """Whether `update` is part of an issued report, and so a record that cannot change.
+
+    Until reports can be issued no update is locked; the reports app completes this rule.
+    """
+    return False
+
+
+@transaction.atomic
+def progress_update_correct(
+    *, update, user, expected_version, date, status, narrative, evidence_of_impact=""
+):
+    """Correct an update in place, keeping the earlier wording in its history.
+
+    Refused with `StaleUpdateError` when someone else changed it since `expected_version`
+    was read, and with `LockedUpdateError` when an issued report includes it.
+    """
+    current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if not may_report_for(user, current.agency):
+        raise PermissionDenied(f"You cannot correct progress reported by {current.agency}.")
+    if current.version != expected_version:
+        raise StaleUpdateError(current)
+    if progress_update_is_locked(current):
+        raise LockedUpdateError(
+            "This update is part of an issued report, so it cannot be changed. "
+            "Post a new update to correct the position."
+        )
+    current.date = date
+    current.status = status
+    current.narrative = narrative
+    current.evidence_of_impact = evidence_of_impact
+    current.version += 1
+    return _save_tracked(current, user=user)
+
+
+def new_submission_key():
+    return uuid.uuid4()

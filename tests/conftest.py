@@ -1,0 +1,104 @@
+"""Composed fixtures shared by the whole suite: a small review, its agencies and people."""
+
+import datetime
+import itertools
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from recommendations import services
+from recommendations.models import Status
+from recommendations.roles import BOARD_ADMINISTRATORS
+
+PUBLISHED = datetime.date(2016, 5, 19)
+_numbers = itertools.count(1)
+
+
+def make_user(username, *, agencies=(), administrator=False):
+    user = get_user_model().objects.create_user(username=username, password="a-long-test-password")
+    if administrator:
+        user.is_staff = True
+        user.save()
+        user.groups.add(Group.objects.get(name=BOARD_ADMINISTRATORS))
+    for agency in agencies:
+        agency.editors.add(user)
+    return user
+
+
+def make_agency(short_name, name=None):
+    return services.agency_save(short_name=short_name, name=name or f"{short_name} agency")
+
+
+def make_review(slug="test-review", **fields):
+    defaults = {
+        "title": "Scrutiny Review of Child Sexual Exploitation",
+        "committee": "Children and Young People Scrutiny Committee",
+        "responsible_board": "Safeguarding Children Board",
+        "publication_date": PUBLISHED,
+    }
+    return services.review_save(slug=slug, **{**defaults, **fields})
+
+
+def make_recommendation(review, lead_agency, number=None, **fields):
+    number = next(_numbers) if number is None else number
+    defaults = {
+        "short_title": f"Recommendation {number}",
+        "text": f"That the board ensures recommendation {number} is delivered.",
+        "lead_officer": "Service Delivery Manager",
+    }
+    return services.recommendation_save(
+        review=review, number=number, lead_agency=lead_agency, **{**defaults, **fields}
+    )
+
+
+def make_update(recommendation, author, *, date, status=Status.GREEN, agency=None, **fields):
+    defaults = {"narrative": f"Position on {date:%d %B %Y}.", "evidence_of_impact": ""}
+    return services.progress_update_create(
+        recommendation=recommendation,
+        agency=agency or recommendation.lead_agency,
+        author=author,
+        date=date,
+        status=status,
+        **{**defaults, **fields},
+    )
+
+
+@pytest.fixture
+def review(db):
+    return make_review()
+
+
+@pytest.fixture
+def police(db):
+    return make_agency("Police", "West Mercia Police")
+
+
+@pytest.fixture
+def council(db):
+    return make_agency("Council", "Telford & Wrekin Council")
+
+
+@pytest.fixture
+def administrator(db):
+    return make_user("admin", administrator=True)
+
+
+@pytest.fixture
+def police_editor(police):
+    return make_user("editor.police", agencies=[police])
+
+
+@pytest.fixture
+def council_editor(council):
+    return make_user("editor.council", agencies=[council])
+
+
+@pytest.fixture
+def reader(db):
+    return make_user("clerk")
+
+
+@pytest.fixture
+def recommendation(review, police, council):
+    return make_recommendation(review, police, number=1, supporting_agencies=[council])
