@@ -1,0 +1,75 @@
+"""Committee progress reports of a review, and the versions issued to the committee."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from recommendations.models import Review
+
+
+class ReportKind(models.TextChoices):
+    INTERIM = "interim", "Interim progress report"
+    FULL = "full", "Full progress report"
+
+
+class ReportQuerySet(models.QuerySet):
+    def cut_off_before(self, review, on):
+        """The latest report of `review` whose cut-off ("as at") date is before `on`."""
+        return self.filter(review=review, as_at__lt=on).order_by("-as_at").first()
+
+    def next_cut_off(self, review, on):
+        """The first report of `review` whose cut-off date is on or after `on`."""
+        return self.filter(review=review, as_at__gte=on).order_by("as_at").first()
+
+
+class Report(models.Model):
+    """A progress report to the scrutiny committee, true "as at" its cut-off date."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(max_length=10, choices=ReportKind.choices)
+    title = models.CharField(max_length=200)
+    committee = models.CharField(max_length=200)
+    meeting_date = models.DateField()
+    as_at = models.DateField("position as at", help_text="The cut-off date the report is true at.")
+    author_line = models.CharField(
+        max_length=200, default="Report of the Chair of the Safeguarding Children Board"
+    )
+    contact_officer = models.CharField(max_length=200, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "as_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "kind", "as_at"], name="report_unique_cut_off"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class ReportVersion(models.Model):
+    """The exact PDF bytes issued to the committee: a record, never replaced or changed."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    issued_at = models.DateTimeField()
+    reason = models.TextField(blank=True, help_text="Why a report was issued again.")
+
+    class Meta:
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="report_version_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="report_version_at_least_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.report}, version {self.number}"
