@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from recommendations import services
+from recommendations import loading, services
 from recommendations.models import Status
 from recommendations.roles import BOARD_ADMINISTRATORS
 
@@ -102,3 +102,27 @@ def reader(db):
 @pytest.fixture
 def recommendation(review, police, council):
     return make_recommendation(review, police, number=1, supporting_agencies=[council])
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Password hashing is deliberately slow; the tests are not about its strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+REVIEW_FIXTURE = "fixtures/cse-review.json"
+DEMO_FIXTURE = "fixtures/demo.json"
+
+
+@pytest.fixture
+def cse_review(db):
+    """The CSE scrutiny review as the fixture defines it (38 recommendations)."""
+    return loading.load_review(loading.read_json(REVIEW_FIXTURE))
+
+
+@pytest.fixture
+def demo(cse_review, settings):
+    """The review with the demo users and their progress history from July 2016 to May 2017."""
+    settings.DEMO_MODE = True
+    loading.load_demo(loading.read_json(DEMO_FIXTURE), review=cse_review)
+    return cse_review
