@@ -106,7 +106,7 @@ def recommendation_save(
     *,
     review,
     number,
-    supporting_agencies=(),
+    supporting_agencies=None,
     user=None,
     history_date=None,
     reason=None,
@@ -115,12 +115,16 @@ def recommendation_save(
     """Create recommendation `number` of `review`, or bring it up to date with `fields`.
 
     A change to the wording and the owners together is one history row, not one per part.
+    `supporting_agencies=None` leaves them as they are.
     """
     recommendation = Recommendation.objects.filter(review=review, number=number).first()
     created = recommendation is None
     recommendation = recommendation or Recommendation(review=review, number=number)
     changed = _assign(recommendation, fields)
-    supporting = {agency.pk for agency in supporting_agencies}
+    current = (
+        set() if created else set(recommendation.supporting_agencies.values_list("pk", flat=True))
+    )
+    supporting = current if supporting_agencies is None else {a.pk for a in supporting_agencies}
     if recommendation.lead_agency_id in supporting:
         raise ValidationError(
             {"supporting_agencies": "The lead agency cannot also be a supporting agency."}
@@ -135,11 +139,6 @@ def recommendation_save(
         if changed:
             recommendation.full_clean()
             recommendation.save()
-        current = (
-            set()
-            if created
-            else set(recommendation.supporting_agencies.values_list("pk", flat=True))
-        )
         if supporting != current:
             recommendation.supporting_agencies.set(supporting)
             changed = True
