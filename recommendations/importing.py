@@ -1,8 +1,8 @@
-"""Importing a review's recommendations from a spreadsheet: preview first, then apply.
+"""Importing from spreadsheets: a review's recommendations, or an agency's progress updates.
 
-`plan_recommendation_import` reads the file and compares it with the review, saving
-nothing: it lists what would be created or changed and every row error. A plan with
-errors cannot be applied; `apply_recommendation_import` saves a clean plan through the
+Both work in two steps. `plan_*_import` reads the file and compares it with what is
+recorded, saving nothing: it lists what would be created or changed and every row error.
+A plan with errors cannot be applied; `apply_*_import` saves a clean plan through the
 services, so each change has its history.
 """
 
@@ -12,7 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import services
-from .models import NARRATIVE_MAX_LENGTH, PartnerAgency, Recommendation, Theme
+from .models import (
+    NARRATIVE_MAX_LENGTH,
+    PartnerAgency,
+    ProgressUpdate,
+    Recommendation,
+    Status,
+    Theme,
+)
 from .spreadsheets import Column, parse_date, read_rows
 
 RECOMMENDATION_COLUMNS = [
@@ -118,13 +125,13 @@ def _agency_lookup():
     return lookup
 
 
-def _row_values(sheet_row, errors):
+def _row_values(sheet_row, errors, labels=LABELS):
     values = {}
     for key, cell in sheet_row.cells.items():
         if cell.is_formula:
             errors.append(
                 RowError(
-                    sheet_row.number, LABELS[key], "contains a formula: enter the value itself"
+                    sheet_row.number, labels[key], "contains a formula: enter the value itself"
                 )
             )
         elif cell.value is not None:
@@ -251,3 +258,119 @@ def _shown(value):
     if hasattr(value, "strftime"):
         return value.strftime("%d/%m/%Y")
     return str(value)
+
+
+# Progress from a spreadsheet: the columns of the dashboard's export that describe an update.
+PROGRESS_COLUMNS = [
+    Column("number", "Number", required=True),
+    Column("date", "Last update", required=True),
+    Column("status", "Status", required=True),
+    Column("narrative", "Latest narrative", required=True),
+    Column("evidence_of_impact", "Evidence of impact"),
+]
+PROGRESS_LABELS = {column.key: column.label for column in PROGRESS_COLUMNS}
+
+
+def parse_status(value):
+    """A status from its word as people write it: "Green", "Green (on track)", "complete"."""
+    wanted = str(value).strip().casefold()
+    for status in Status:
+        if wanted in {
+            status.value.replace("_", " "),
+            status.value,
+            status.label.casefold(),
+            status.label.split(" (")[0].casefold(),
+            status.meaning,
+        }:
+            return status
+    raise ValueError(
+        f"“{value}” is not a status: use Not started, Red, Amber, Green or Blue (complete)"
+    )
+
+
+def plan_progress_import(review, agency, upload):
+    """Compare an agency's uploaded updates with what is recorded; saves nothing.
+
+    A row identical to an update already recorded (an export uploaded back) is unchanged.
+    """
+    sheet_rows = read_rows(upload, PROGRESS_COLUMNS)
+    plan = ImportPlan(review=review)
+    owned = {
+        r.number: r
+        for r in Recommendation.objects.filter(review=review)
+        .owned_by([agency])
+        .select_related("review")
+    }
+    recorded = set(
+        ProgressUpdate.objects.filter(recommendation__review=review, agency=agency).values_list(
+            "recommendation__number", "date", "status", "narrative", "evidence_of_impact"
+        )
+    )
+    for sheet_row in sheet_rows:
+        row = sheet_row.number
+        errors_before = len(plan.errors)
+        values = _row_values(sheet_row, plan.errors, PROGRESS_LABELS)
+        number = _number(row, values.get("number"), {}, plan.errors)
+        if number is not None and number not in owned:
+            plan.errors.append(
+                RowError(row, "Number", f"{agency.short_name} does not own recommendation {number}")
+            )
+        fields = _progress_fields(row, values, plan.errors)
+        if len(plan.errors) > errors_before:
+            continue
+        update = ProgressUpdate(recommendation=owned[number], agency=agency, **fields)
+        try:
+            update.full_clean(exclude=["author"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                column = PROGRESS_LABELS.get(name, "Number")
+                plan.errors.extend(RowError(row, column, message) for message in messages)
+            continue
+        key = (
+            number,
+            fields["date"],
+            fields["status"],
+            fields["narrative"],
+            fields["evidence_of_impact"],
+        )
+        action = "unchanged" if key in recorded else "create"
+        recorded.add(key)
+        plan.rows.append(PlannedRow(row, number, action, fields))
+    return plan
+
+
+def _progress_fields(row, values, errors):
+    fields = {"evidence_of_impact": ""}
+    for key in ("narrative", "evidence_of_impact"):
+        if key in values:
+            fields[key] = str(values[key])
+    if "narrative" not in values:
+        errors.append(RowError(row, "Latest narrative", "is missing: say what has been done"))
+    for key, parse in (("date", parse_date), ("status", parse_status)):
+        if key not in values:
+            errors.append(RowError(row, PROGRESS_LABELS[key], "is missing"))
+            continue
+        try:
+            fields[key] = parse(values[key])
+        except ValueError as error:
+            errors.append(RowError(row, PROGRESS_LABELS[key], str(error)))
+    return fields
+
+
+@transaction.atomic
+def apply_progress_import(plan, *, agency, author):
+    """Record each new update of a plan with no errors, by `author` for `agency`."""
+    if not plan.is_valid:
+        raise ValidationError(
+            "A file with errors cannot be imported: correct them and upload again."
+        )
+    recommendations = {
+        r.number: r
+        for r in Recommendation.objects.filter(review=plan.review).select_related("review")
+    }
+    return [
+        services.progress_update_create(
+            recommendation=recommendations[row.number], agency=agency, author=author, **row.fields
+        )
+        for row in plan.rows_to("create")
+    ]

@@ -6,9 +6,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from recommendations.importing import apply_recommendation_import, plan_recommendation_import
-from recommendations.models import Recommendation
+from recommendations.importing import (
+    apply_progress_import,
+    apply_recommendation_import,
+    plan_progress_import,
+    plan_recommendation_import,
+)
+from recommendations.models import ProgressUpdate, Recommendation, Status
 from recommendations.spreadsheets import SpreadsheetError
+from tests.conftest import make_recommendation
 
 HEADER = [
     "Number",
@@ -223,3 +229,96 @@ def test_the_command_saves_nothing_from_a_file_with_errors(review, agencies, tmp
         call_command("import_recommendations", review.slug, str(path), "--apply")
 
     assert not Recommendation.objects.exists()
+
+
+PROGRESS_HEADER = ["Number", "Last update", "Status", "Latest narrative", "Evidence of impact"]
+
+
+@pytest.fixture
+def owned(review, police, council):
+    """Police lead 1 and support 2; the council leads 2 and 3."""
+    return (
+        make_recommendation(review, police, number=1),
+        make_recommendation(review, council, number=2, supporting_agencies=[police]),
+        make_recommendation(review, council, number=3),
+    )
+
+
+def import_progress(review, agency, author, upload):
+    plan = plan_progress_import(review, agency, upload)
+    if plan.is_valid:
+        apply_progress_import(plan, agency=agency, author=author)
+    return plan
+
+
+@pytest.mark.parametrize("make_file", [csv_file, xlsx_file])
+def test_an_agency_uploads_its_updates_in_the_export_layout(
+    review, owned, police, police_editor, make_file
+):
+    rows = [
+        PROGRESS_HEADER,
+        ["1", "30/11/2016", "Blue (complete)", "Training delivered to 212 drivers.", "212 drivers"],
+        ["2", "28 November 2016", "green", "Sharing protocol signed.", ""],
+    ]
+
+    plan = import_progress(review, police, police_editor, make_file(rows))
+
+    assert plan.errors == []
+    first, second = (r.updates.get() for r in owned[:2])
+    assert (first.status, first.date, first.author) == (
+        Status.BLUE,
+        datetime.date(2016, 11, 30),
+        police_editor,
+    )
+    assert first.history.get().history_user == police_editor
+    assert (second.status, second.agency) == (Status.GREEN, police)
+
+
+def test_uploading_the_same_updates_again_records_nothing_new(review, owned, police, police_editor):
+    rows = [PROGRESS_HEADER, ["1", "30/11/2016", "Green", "Training booked.", ""]]
+    import_progress(review, police, police_editor, csv_file(rows))
+
+    plan = import_progress(review, police, police_editor, csv_file(rows))
+
+    assert [row.action for row in plan.rows] == ["unchanged"]
+    assert ProgressUpdate.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "reason"),
+    [
+        (
+            ["3", "30/11/2016", "Green", "Done.", ""],
+            "Number",
+            "Police does not own recommendation 3",
+        ),
+        (
+            ["9", "30/11/2016", "Green", "Done.", ""],
+            "Number",
+            "Police does not own recommendation 9",
+        ),
+        (["1", "30/11/2016", "Purple", "Done.", ""], "Status", "“Purple” is not a status"),
+        (["1", "next week", "Green", "Done.", ""], "Last update", "“next week” is not a date"),
+        (
+            ["1", "01/01/2016", "Green", "Done.", ""],
+            "Last update",
+            "The date of the update cannot be before",
+        ),
+        (
+            ["1", "01/01/2099", "Green", "Done.", ""],
+            "Last update",
+            "The date of the update cannot be in the future",
+        ),
+        (["1", "30/11/2016", "Green", "", ""], "Latest narrative", "is missing"),
+    ],
+)
+def test_each_progress_row_error_is_reported_and_nothing_is_saved(
+    review, owned, police, police_editor, row, column, reason
+):
+    good = ["2", "30/11/2016", "Green", "On track.", ""]
+
+    plan = import_progress(review, police, police_editor, csv_file([PROGRESS_HEADER, good, row]))
+
+    assert [(e.row, e.column) for e in plan.errors] == [(3, column)]
+    assert plan.errors[0].reason.startswith(reason)
+    assert not ProgressUpdate.objects.exists()
