@@ -159,6 +159,38 @@ class RecommendationQuerySet(models.QuerySet):
             Q(lead_agency__in=agencies) | Q(supporting_agencies__in=agencies)
         ).distinct()
 
+    def matching(self, text):
+        """Recommendations whose short title or wording contains `text` (any case)."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(Q(short_title__icontains=text) | Q(text__icontains=text))
+
+    def for_dashboard(self, on=None):
+        """Rows of a review's dashboard: owner, theme and status on `on`, in one query."""
+        return self.select_related("lead_agency", "theme").with_status(on).order_by("number")
+
+    def for_agency_page(self, agencies, on=None):
+        """What `agencies` own, with status and owners, in a fixed number of queries."""
+        return (
+            self.owned_by(agencies)
+            .select_related("lead_agency")
+            .prefetch_related("supporting_agencies")
+            .with_status(on)
+            .order_by("number")
+        )
+
+    def for_detail(self, on=None):
+        """One recommendation's page: owners, status and its timeline of updates."""
+        return (
+            self.select_related("review", "lead_agency", "theme")
+            .prefetch_related(
+                "supporting_agencies",
+                models.Prefetch("updates", queryset=ProgressUpdate.objects.for_timeline()),
+            )
+            .with_status(on)
+        )
+
 
 # Kept by name so that a change to a recommendation's fields and owners together can be
 # recorded as one history row (see services.recommendation_save).
@@ -221,6 +253,10 @@ class Recommendation(models.Model):
 class ProgressUpdateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-date", "-recorded_at", "-pk")
+
+    def for_timeline(self):
+        """Newest first, with the agency and author each entry shows."""
+        return self.select_related("agency", "author").newest_first()
 
 
 class ProgressUpdate(models.Model):

@@ -6,4 +6,17 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reviews/<slug:slug>/", views.dashboard, name="dashboard"),
+    path("reviews/<slug:slug>/my-agency/", views.my_agency, name="my_agency"),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/",
+        views.detail,
+        name="detail",
+    ),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/updates/new/",
+        views.update_create,
+        name="update_create",
+    ),
+    path("updates/<int:pk>/correct/", views.update_correct, name="update_correct"),
 ]

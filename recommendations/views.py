@@ -1,10 +1,269 @@
-from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+"""The tracker's pages. Thin: parse the request, ask a QuerySet or a service, render."""
 
-from .models import Review
+from collections import Counter
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from reports.models import Report
+
+from . import chasing, services
+from .forms import DashboardFilterForm, ProgressUpdateCorrectionForm, ProgressUpdateForm
+from .history import changes_since, recommendation_history
+from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
+from .roles import is_board_administrator, may_report_for, reporting_agencies
 
 
 @require_GET
 def home(request):
-    review = Review.objects.first()
-    return redirect("admin:index") if review is None else redirect("admin:index")
+    reviews = list(Review.objects.all())
+    if len(reviews) == 1:
+        return redirect("recommendations:dashboard", slug=reviews[0].slug)
+    return render(request, "recommendations/home.html", {"reviews": reviews})
+
+
+@require_GET
+def dashboard(request, slug):
+    review = get_object_or_404(Review, slug=slug)
+    today = timezone.localdate()
+    form = DashboardFilterForm(request.GET or None, review=review)
+    filters = form.filters() if form.is_bound else {}
+    rows = Recommendation.objects.filter(review=review).for_dashboard(today)
+    rows = _filtered(rows, filters, request.user)
+    last_report = Report.objects.cut_off_before(review, today)
+    rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
+    counts = Counter(row.status for row in rows)
+    shown = [row for row in rows if row.status == filters.get("status", row.status)]
+    return render(
+        request,
+        "recommendations/dashboard.html",
+        {
+            "review": review,
+            "form": form,
+            "filtered": bool(filters),
+            "rows": shown,
+            "counts": [(status, counts[status]) for status in STATUS_REPORT_ORDER],
+            "total": len(rows),
+            "today": today,
+            "last_report": last_report,
+            "may_filter_mine": request.user.agencies.exists(),
+        },
+    )
+
+
+def _filtered(rows, filters, user):
+    """Apply the dashboard's filters except status, which the counts are computed before."""
+    if "lead_agency" in filters:
+        rows = rows.filter(lead_agency=filters["lead_agency"])
+    if "theme" in filters:
+        rows = rows.filter(theme=filters["theme"])
+    if filters.get("mine"):
+        rows = rows.owned_by(user.agencies.all())
+    return rows.matching(filters.get("q", ""))
+
+
+@require_GET
+def detail(request, slug, number):
+    today = timezone.localdate()
+    recommendation = get_object_or_404(
+        Recommendation.objects.for_detail(today), review__slug=slug, number=number
+    )
+    updates = recommendation.updates.all()
+    correctable = _correctable_agency_ids(request.user)
+    for update in updates:
+        update.may_correct = (
+            correctable is True or update.agency_id in correctable
+        ) and not services.progress_update_is_locked(update)
+    return render(
+        request,
+        "recommendations/detail.html",
+        {
+            "review": recommendation.review,
+            "recommendation": recommendation,
+            "updates": updates,
+            "overdue": recommendation.is_overdue(today),
+            "may_post": reporting_agencies(request.user, recommendation).exists(),
+            "history": recommendation_history(recommendation),
+        },
+    )
+
+
+def _correctable_agency_ids(user):
+    """The agencies whose updates `user` may correct: True for all (administrators)."""
+    if is_board_administrator(user):
+        return True
+    return set(user.agencies.values_list("pk", flat=True))
+
+
+@require_http_methods(["GET", "POST"])
+def update_create(request, slug, number):
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review"), review__slug=slug, number=number
+    )
+    agencies = reporting_agencies(request.user, recommendation)
+    if not agencies.exists():
+        raise PermissionDenied("Only editors of an agency that owns this recommendation can.")
+    form = ProgressUpdateForm(
+        request.POST if request.method == "POST" else None,
+        agencies=agencies,
+        initial={"date": timezone.localdate(), "submission_key": services.new_submission_key()},
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            update = services.progress_update_create(
+                recommendation=recommendation,
+                agency=form.cleaned_data["agency"],
+                author=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+                **form.update_fields(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if (
+                update.recommendation_id == recommendation.pk
+                and update.author_id == request.user.pk
+            ):
+                messages.success(request, "Your progress update has been posted.")
+                return redirect(_timeline_url(recommendation, update))
+            form.add_error(None, "This form has already been used. Reload the page to start again.")
+    return render(
+        request,
+        "recommendations/update_form.html",
+        {"review": recommendation.review, "recommendation": recommendation, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def update_correct(request, pk):
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("recommendation__review", "agency", "author"), pk=pk
+    )
+    if not may_report_for(request.user, update.agency):
+        raise PermissionDenied("Only editors of the agency that posted this update can.")
+    recommendation = update.recommendation
+    context = {"review": recommendation.review, "recommendation": recommendation, "update": update}
+    if services.progress_update_is_locked(update):
+        return _locked(request, context)
+    form = ProgressUpdateCorrectionForm(
+        request.POST if request.method == "POST" else None,
+        initial={
+            "date": update.date,
+            "status": update.status,
+            "narrative": update.narrative,
+            "evidence_of_impact": update.evidence_of_impact,
+            "version": update.version,
+        },
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["version"] == update.version and form.is_unchanged(update):
+            messages.info(request, "You did not change anything, so the update was not changed.")
+            return redirect(_timeline_url(recommendation, update))
+        try:
+            services.progress_update_correct(
+                update=update,
+                user=request.user,
+                expected_version=form.cleaned_data["version"],
+                **form.update_fields(),
+            )
+        except services.StaleUpdateError as stale:
+            form, context["stale"] = _after_stale(request, form, stale.current)
+        except services.LockedUpdateError:
+            return _locked(request, context)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                "Your correction has been saved. The earlier wording is kept in the change history.",
+            )
+            return redirect(_timeline_url(recommendation, update))
+    context["form"] = form
+    status = 409 if "stale" in context else 400 if form.errors else 200
+    return render(request, "recommendations/update_correct.html", context, status=status)
+
+
+def _after_stale(request, form, current):
+    """Show what changed since the user read the update, keeping what they typed.
+
+    The form now carries the current version, so saving again replaces the newer
+    wording knowingly, never silently.
+    """
+    changes, row = changes_since(current, form.cleaned_data["version"])
+    data = request.POST.copy()
+    data["version"] = current.version
+    form = ProgressUpdateCorrectionForm(data)
+    form.is_valid()
+    form.add_error(
+        None,
+        "Someone else changed this update after you opened it. Check their changes below, "
+        "then save again to replace them with yours, or cancel.",
+    )
+    return form, {"changes": changes, "row": row}
+
+
+def _locked(request, context):
+    return render(
+        request,
+        "recommendations/update_locked.html",
+        context,
+        status=409 if request.method == "POST" else 200,
+    )
+
+
+def _add_errors(form, error):
+    """Show the services' validation errors on the form's fields (or above it)."""
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+def _timeline_url(recommendation, update):
+    url = reverse(
+        "recommendations:detail",
+        kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
+    )
+    return f"{url}#update-{update.pk}"
+
+
+@require_GET
+def my_agency(request, slug):
+    review = get_object_or_404(Review, slug=slug)
+    today = timezone.localdate()
+    administrator = is_board_administrator(request.user)
+    agencies = list(PartnerAgency.objects.all() if administrator else request.user.agencies.all())
+    rows = Recommendation.objects.filter(review=review).for_agency_page(agencies, today)
+    last_report = Report.objects.cut_off_before(review, today)
+    rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
+    return render(
+        request,
+        "recommendations/my_agency.html",
+        {
+            "review": review,
+            "administrator": administrator,
+            "agencies": [_agency_summary(agency, rows) for agency in agencies],
+            "last_report": last_report,
+            "next_report": Report.objects.next_cut_off(review, today),
+            "today": today,
+        },
+    )
+
+
+def _agency_summary(agency, rows):
+    owned = []
+    for row in rows:
+        if row.lead_agency_id == agency.pk:
+            owned.append((row, "Lead"))
+        elif agency in row.supporting_agencies.all():
+            owned.append((row, "Supporting"))
+    counts = Counter(row.status for row, _ in owned)
+    return {
+        "agency": agency,
+        "owned": owned,
+        "counts": [(status, counts[status]) for status in STATUS_REPORT_ORDER],
+        "to_update": [row for row, _ in owned if row.needs_update],
+    }

@@ -1,0 +1,230 @@
+"""Forms of the tracker's pages, in GOV.UK Design System style.
+
+They check what a person typed; the services check it again against the rules (dates,
+ownership, permission), so a forged field never gets further than a form error.
+"""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import NARRATIVE_MAX_LENGTH, PartnerAgency, Status, Theme
+
+SEARCH_MAX_LENGTH = 200
+
+
+class DateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes (`date_day`, `date_month`, ...)."""
+
+    def __init__(self, attrs=None):
+        super().__init__(
+            {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
+        )
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+
+class DateField(forms.Field):
+    """A date typed as day, month and year, with the GOV.UK pattern's error messages."""
+
+    widget = DateWidget
+    default_error_messages = {
+        "required": "Enter the date",
+        "incomplete": "The date must include a {missing}",
+        "invalid": "The date must be a real date",
+        "year": "The year must include 4 numbers",
+    }
+
+    def to_python(self, value):
+        if not isinstance(value, list | tuple) or len(value) != 3:
+            value = [None, None, None]
+        parts = [(part or "").strip() for part in value]
+        if not any(parts):
+            return None
+        missing = [
+            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
+        ]
+        if missing:
+            raise ValidationError(
+                self.error_messages["incomplete"].format(missing=" and ".join(missing)),
+                code="incomplete",
+            )
+        if not all(part.isascii() and part.isdigit() for part in parts):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        day, month, year = (int(part) for part in parts)
+        if len(parts[2]) != 4:
+            raise ValidationError(self.error_messages["year"], code="year")
+        try:
+            return datetime.date(year, month, day)
+        except ValueError as error:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+    def has_changed(self, initial, data):
+        return self.to_python(data) != initial
+
+
+def _text_field(label, *, required, required_message="", hint=""):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=NARRATIVE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {NARRATIVE_MAX_LENGTH:,} characters or fewer",
+            "null_characters_not_allowed": (
+                f"{label} contains a character that cannot be saved (a NUL byte): "
+                "remove it and try again"
+            ),
+        },
+    )
+
+
+class ProgressUpdateFields(forms.Form):
+    """What a progress update says; shared by posting and correcting one."""
+
+    date = DateField(
+        label="Date the update describes",
+        help_text="The position on this date. For example, 27 10 2016.",
+        error_messages={"required": "Enter the date the update describes"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the status of the recommendation",
+            "invalid_choice": "Select a status from the list",
+        },
+    )
+    narrative = _text_field(
+        "Narrative",
+        required=True,
+        required_message="Enter a narrative of what has been done",
+        hint="What has been done since the last update, and what happens next.",
+    )
+    evidence_of_impact = _text_field(
+        "Evidence of impact",
+        required=False,
+        hint=(
+            "What has changed for children and families, with numbers where you have them. "
+            "For example, “training delivered to 212 taxi drivers”."
+        ),
+    )
+
+    def update_fields(self):
+        return {
+            name: self.cleaned_data[name]
+            for name in ("date", "status", "narrative", "evidence_of_impact")
+        }
+
+
+class ProgressUpdateForm(ProgressUpdateFields):
+    """Post a new update, in the name of one of the agencies the user may report for."""
+
+    agency = forms.ModelChoiceField(
+        label="Reporting agency",
+        queryset=PartnerAgency.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the agency you are reporting for",
+            "invalid_choice": "Select an agency you report for",
+        },
+    )
+    # One per form shown: posting the same form twice creates one update.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Reload the page and enter the update again.",
+            "invalid": "This form has expired. Reload the page and enter the update again.",
+        },
+    )
+
+    field_order = ["agency", "date", "status", "narrative", "evidence_of_impact"]
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.agency_choices = list(agencies)
+        if len(self.agency_choices) == 1:
+            # Nothing to choose: the one agency is carried, and checked, like a choice.
+            only = self.agency_choices[0].pk
+            self.fields["agency"].widget = forms.HiddenInput()
+            self.initial.setdefault("agency", only)
+            if self.is_bound and not self.data.get("agency"):
+                self.data = self.data.copy()
+                self.data["agency"] = only
+
+
+class ProgressUpdateCorrectionForm(ProgressUpdateFields):
+    """Correct an update; `version` is the version the user read, for the stale check."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "This form has expired. Reload the page and make the correction again.",
+            "invalid": "This form has expired. Reload the page and make the correction again.",
+            "min_value": "This form has expired. Reload the page and make the correction again.",
+        },
+    )
+
+    def is_unchanged(self, update):
+        return all(getattr(update, name) == value for name, value in self.update_fields().items())
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's filters: a GET form, so a filtered view can be bookmarked."""
+
+    q = forms.CharField(
+        label="Search titles and wording",
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        error_messages={
+            "max_length": f"Search must be {SEARCH_MAX_LENGTH} characters or fewer",
+            "null_characters_not_allowed": "Search contains a character that cannot be used",
+        },
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Any status"), *Status.choices],
+        error_messages={"invalid_choice": "Select a status from the list"},
+    )
+    lead_agency = forms.ModelChoiceField(
+        label="Lead agency",
+        required=False,
+        queryset=PartnerAgency.objects.none(),
+        empty_label="Any lead agency",
+        error_messages={"invalid_choice": "Select a lead agency from the list"},
+    )
+    theme = forms.ModelChoiceField(
+        label="Theme",
+        required=False,
+        queryset=Theme.objects.none(),
+        empty_label="Any theme",
+        error_messages={"invalid_choice": "Select a theme from the list"},
+    )
+    mine = forms.BooleanField(label="Only recommendations my agency owns", required=False)
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_agency"].queryset = PartnerAgency.objects.filter(
+            led_recommendations__review=review
+        ).distinct()
+        self.fields["theme"].queryset = review.themes.all()
+
+    def filters(self):
+        """The valid filters (an invalid one is reported, and not applied)."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in getattr(self, "cleaned_data", {}).items()
+            if value not in (None, "", False)
+        }
