@@ -6,7 +6,7 @@ MANAGE := DJANGO_DEBUG=1 TRACKER_DEMO=1 $(BIN)/python manage.py
 # What WeasyPrint needs from Debian (Pango), fonts with Arial metrics, and pdftotext.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils
 
-.PHONY: run test lint assets system-packages clean
+.PHONY: run test lint assets backup restore system-packages clean
 
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
@@ -22,6 +22,14 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Backs up the database (DATABASE_URL, or the SQLite file) to var/backups/, or restores one:
+# make restore FILE=var/backups/tracker-....backup
+backup: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py backup
+
+restore: $(VENV)/.installed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py restore "$(FILE)"
 
 # Rebuilds the compiled GOV.UK Frontend CSS and JavaScript into static/ (needs Node.js).
 assets:
