@@ -51,6 +51,7 @@ def dashboard(request, slug):
             "today": today,
             "last_report": last_report,
             "may_filter_mine": request.user.agencies.exists(),
+            "nav_current": "dashboard",
         },
     )
 
@@ -249,6 +250,7 @@ def my_agency(request, slug):
             "last_report": last_report,
             "next_report": Report.objects.next_cut_off(review, today),
             "today": today,
+            "nav_current": "my_agency",
         },
     )
 
