@@ -12,6 +12,7 @@ run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_review fixtures/cse-review.json
 	$(MANAGE) load_demo fixtures/demo.json
+	$(MANAGE) load_demo_reports
 	@echo "Serving the tracker at http://127.0.0.1:8000/ (Ctrl-C to stop)."
 	$(MANAGE) runserver 127.0.0.1:8000
 

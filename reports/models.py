@@ -14,6 +14,22 @@ class ReportKind(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet):
+    def for_review_page(self, review):
+        """A review's reports with their issued versions and issuers, without the PDF bytes."""
+        versions = ReportVersion.objects.defer("pdf").select_related("issued_by")
+        return (
+            self.filter(review=review)
+            .select_related("review")
+            .prefetch_related(models.Prefetch("versions", queryset=versions))
+            .order_by("as_at", "kind")
+        )
+
+    def issued_cut_off(self, review_id):
+        """The latest cut-off of an issued report of the review: updates dated up to it are locked."""
+        return self.filter(review_id=review_id, versions__isnull=False).aggregate(
+            latest=models.Max("as_at")
+        )["latest"]
+
     def cut_off_before(self, review, on):
         """The latest report of `review` whose cut-off ("as at") date is before `on`."""
         return self.filter(review=review, as_at__lt=on).order_by("-as_at").first()
@@ -51,6 +67,13 @@ class Report(models.Model):
 
     def __str__(self):
         return self.title
+
+    def file_name(self, version=None):
+        """What a download is called, e.g. cse-scrutiny-review-interim-progress-report-2016-12-v1.pdf"""
+        suffix = f"v{version}" if version else "draft"
+        return (
+            f"{self.review.slug}-{self.kind}-progress-report-{self.meeting_date:%Y-%m}-{suffix}.pdf"
+        )
 
 
 class ReportVersion(models.Model):
