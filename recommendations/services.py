@@ -7,6 +7,7 @@ row carries. Back-dated loads (fixtures, imports) may pass `history_date`.
 
 import uuid
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -198,9 +199,24 @@ def progress_update_create(
 def progress_update_is_locked(update):
     """Whether `update` is part of an issued report, and so a record that cannot change.
 
-    Until reports can be issued no update is locked; the reports app completes this rule.
+    It is once a version has been issued of any report of its review whose cut-off date
+    is on or after the update's date: that report included it.
     """
-    return False
+    locked_through = _issued_cut_off(update.recommendation)
+    return locked_through is not None and update.date <= locked_through
+
+
+def _issued_cut_off(recommendation):
+    """The latest cut-off date of an issued report of the recommendation's review, or None.
+
+    Remembered on the recommendation instance, because pages ask for every update of one
+    recommendation (which all share that instance): one query per page, not per update.
+    An instance lives for one request; a correction reads its recommendation afresh.
+    """
+    if not hasattr(recommendation, "_issued_cut_off"):
+        Report = apps.get_model("reports", "Report")  # the reports app depends on this one
+        recommendation._issued_cut_off = Report.objects.issued_cut_off(recommendation.review_id)
+    return recommendation._issued_cut_off
 
 
 @transaction.atomic

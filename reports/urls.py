@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("reviews/<slug:slug>/reports/", views.report_list, name="list"),
+    path("reviews/<slug:slug>/reports/<int:pk>/", views.report_preview, name="preview"),
+    path("reviews/<slug:slug>/reports/<int:pk>/draft.pdf", views.draft_pdf, name="draft_pdf"),
+    path("reviews/<slug:slug>/reports/<int:pk>/issue/", views.report_issue, name="issue"),
+    path(
+        "reviews/<slug:slug>/reports/<int:pk>/versions/<int:number>.pdf",
+        views.version_pdf,
+        name="version_pdf",
+    ),
+]
