@@ -33,7 +33,9 @@ restore: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(BIN)/python manage.py restore "$(FILE)"
 
 # Rebuilds the compiled GOV.UK Frontend CSS and JavaScript into static/ (needs Node.js).
+# The compiled files are committed, so running and testing need no Node.js.
 assets:
+	@command -v npm >/dev/null || { echo "make assets needs Node.js and npm (apt-get install nodejs npm)."; exit 1; }
 	npm ci
 	npm run build
 
