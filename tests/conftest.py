@@ -16,7 +16,9 @@ _numbers = itertools.count(1)
 
 
 def make_user(username, *, agencies=(), administrator=False):
-    user = get_user_model().objects.create_user(username=username, password="a-long-test-password")
+    user = get_user_model().objects.create_user(
+        username=username, password="a-long-test-password", email=f"{username}@example.org"
+    )
     if administrator:
         user.is_staff = True
         user.save()

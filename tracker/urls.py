@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("reports.urls")),
+    path("", include("reminders.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
