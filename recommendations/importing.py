@@ -301,8 +301,9 @@ def plan_progress_import(review, agency, upload):
         .owned_by([agency])
         .select_related("review")
     }
+    # Any agency's: an export's row may show a supporting agency the lead's latest update.
     recorded = set(
-        ProgressUpdate.objects.filter(recommendation__review=review, agency=agency).values_list(
+        ProgressUpdate.objects.filter(recommendation__review=review).values_list(
             "recommendation__number", "date", "status", "narrative", "evidence_of_impact"
         )
     )

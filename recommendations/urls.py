@@ -1,8 +1,23 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import spreadsheet_views, views
 
 app_name = "recommendations"
+
+
+class SpreadsheetFormat:
+    """`csv` or `xlsx`: the formats of every download and upload of spreadsheets."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(SpreadsheetFormat, "sheet")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,4 +34,29 @@ urlpatterns = [
         name="update_create",
     ),
     path("updates/<int:pk>/correct/", views.update_correct, name="update_correct"),
+    path(
+        "reviews/<slug:slug>/import/",
+        spreadsheet_views.recommendation_import,
+        name="recommendation_import",
+    ),
+    path(
+        "reviews/<slug:slug>/import/confirm/",
+        spreadsheet_views.recommendation_import_confirm,
+        name="recommendation_import_confirm",
+    ),
+    path(
+        "reviews/<slug:slug>/import/template.<sheet:fmt>",
+        spreadsheet_views.import_template,
+        name="import_template",
+    ),
+    path(
+        "reviews/<slug:slug>/my-agency/upload/",
+        spreadsheet_views.progress_upload,
+        name="progress_upload",
+    ),
+    path(
+        "reviews/<slug:slug>/my-agency/upload/confirm/",
+        spreadsheet_views.progress_upload_confirm,
+        name="progress_upload_confirm",
+    ),
 ]
