@@ -311,6 +311,8 @@ def plan_progress_import(review, agency, upload):
         row = sheet_row.number
         errors_before = len(plan.errors)
         values = _row_values(sheet_row, plan.errors, PROGRESS_LABELS)
+        if "date" not in values and "narrative" not in values:
+            continue  # a recommendation with no update to record, as exports show them
         number = _number(row, values.get("number"), {}, plan.errors)
         if number is not None and number not in owned:
             plan.errors.append(

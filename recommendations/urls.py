@@ -22,6 +22,11 @@ register_converter(SpreadsheetFormat, "sheet")
 urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/<slug:slug>/", views.dashboard, name="dashboard"),
+    path(
+        "reviews/<slug:slug>/action-plan.<sheet:fmt>",
+        views.dashboard_export,
+        name="dashboard_export",
+    ),
     path("reviews/<slug:slug>/my-agency/", views.my_agency, name="my_agency"),
     path(
         "reviews/<slug:slug>/recommendations/<int:number>/",

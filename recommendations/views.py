@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from reports.models import Report
 
 from . import chasing, services
+from .exporting import recommendation_rows, spreadsheet_response
 from .forms import DashboardFilterForm, ProgressUpdateCorrectionForm, ProgressUpdateForm
 from .history import changes_since, recommendation_history
 from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
@@ -30,10 +31,7 @@ def home(request):
 def dashboard(request, slug):
     review = get_object_or_404(Review, slug=slug)
     today = timezone.localdate()
-    form = DashboardFilterForm(request.GET or None, review=review)
-    filters = form.filters() if form.is_bound else {}
-    rows = Recommendation.objects.filter(review=review).for_dashboard(today)
-    rows = _filtered(rows, filters, request.user)
+    form, filters, rows = _dashboard_rows(request, review, today)
     last_report = Report.objects.cut_off_before(review, today)
     rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
     counts = Counter(row.status for row in rows)
@@ -51,9 +49,30 @@ def dashboard(request, slug):
             "today": today,
             "last_report": last_report,
             "may_filter_mine": request.user.agencies.exists(),
-            "nav_current": "dashboard",
+            "administrator": is_board_administrator(request.user),
         },
     )
+
+
+@require_GET
+def dashboard_export(request, slug, fmt):
+    """The dashboard's current view, filters included, as the board's action plan."""
+    review = get_object_or_404(Review, slug=slug)
+    today = timezone.localdate()
+    _, filters, rows = _dashboard_rows(request, review, today)
+    if "status" in filters:
+        rows = rows.filter(status=filters["status"])
+    rows = list(rows.prefetch_related("supporting_agencies"))
+    name = f"{review.slug}-action-plan-{today:%Y-%m-%d}"
+    return spreadsheet_response(recommendation_rows(rows), fmt=fmt, name=name)
+
+
+def _dashboard_rows(request, review, today):
+    """The dashboard's filter form, its valid filters, and the rows they select but status."""
+    form = DashboardFilterForm(request.GET or None, review=review)
+    filters = form.filters() if form.is_bound else {}
+    rows = Recommendation.objects.filter(review=review).for_dashboard(today)
+    return form, filters, _filtered(rows, filters, request.user)
 
 
 def _filtered(rows, filters, user):

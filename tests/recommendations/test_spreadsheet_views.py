@@ -128,3 +128,60 @@ def test_the_template_shows_the_expected_columns(client, review, reader):
     assert [cell.value for cell in sheet[1]][:8] == HEADER.strip().split(",")
     assert sheet["H2"].value == datetime.datetime(2017, 3, 31)
     assert sheet["H2"].number_format == "DD/MM/YYYY"
+
+
+def test_the_dashboard_export_respects_its_filters_and_neutralises_formulas(
+    client, review, police, council, reader
+):
+    make_recommendation(review, police, number=1, short_title='=HYPERLINK("http://x")')
+    make_recommendation(review, council, number=2, short_title="Care pathway")
+    client.force_login(reader)
+
+    response = client.get(f"/reviews/{review.slug}/action-plan.xlsx?lead_agency={police.pk}")
+
+    assert response["Content-Disposition"].startswith(
+        f'attachment; filename="{review.slug}-action-plan-'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in rows] == [1]
+    assert rows[0][1] == '\'=HYPERLINK("http://x")'
+    assert sheet["B2"].data_type == "s"
+
+
+def test_exporting_then_importing_the_demo_changes_nothing(client, demo, settings):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username="admin")
+    client.force_login(admin)
+    for fmt in ("csv", "xlsx"):
+        exported = client.get(f"/reviews/{demo.slug}/action-plan.{fmt}").content
+        history = Recommendation.history.count()
+
+        preview = client.post(
+            f"/reviews/{demo.slug}/import/", {"file": SimpleUploadedFile(f"plan.{fmt}", exported)}
+        )
+
+        plan = preview.context["plan"]
+        assert plan.errors == []
+        assert len(plan.rows_to("unchanged")) == 38
+        assert Recommendation.history.count() == history
+
+
+def test_an_agency_uploading_its_own_export_records_nothing_new(client, demo):
+    from django.contrib.auth import get_user_model
+
+    editor = get_user_model().objects.get(username="editor.police")
+    police = editor.agencies.get()
+    client.force_login(editor)
+    exported = client.get(f"/reviews/{demo.slug}/action-plan.csv?mine=1").content
+    count = ProgressUpdate.objects.count()
+
+    preview = client.post(
+        f"/reviews/{demo.slug}/my-agency/upload/",
+        {"agency": police.pk, "file": SimpleUploadedFile("mine.csv", exported)},
+    )
+
+    plan = preview.context["plan"]
+    assert plan.errors == [] and plan.rows and not plan.rows_to("create")
+    assert ProgressUpdate.objects.count() == count
