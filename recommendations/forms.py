@@ -9,7 +9,7 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import NARRATIVE_MAX_LENGTH, PartnerAgency, Status, Theme
+from .models import NARRATIVE_MAX_LENGTH, CompletionDecision, PartnerAgency, Status, Theme
 
 SEARCH_MAX_LENGTH = 200
 
@@ -228,3 +228,24 @@ class DashboardFilterForm(forms.Form):
             for name, value in getattr(self, "cleaned_data", {}).items()
             if value not in (None, "", False)
         }
+
+
+class CompletionDecisionForm(forms.Form):
+    """The board administrator signs off a claim of completion, or returns it."""
+
+    decision = forms.ChoiceField(
+        label="Your decision for the board",
+        choices=CompletionDecision.DECISIONS,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether to sign off the completion or return it",
+            "invalid_choice": "Choose whether to sign off the completion or return it",
+        },
+    )
+    note = _text_field(
+        "Note",
+        required=True,
+        required_message="Enter the evidence of impact you saw, or why you are returning it",
+        hint="Signing off: the evidence of impact the board has seen. Returning: why, and "
+        "what the agency needs to show. The agency sees this note.",
+    )

@@ -13,7 +13,7 @@ from django.core.validators import (
     ProhibitNullCharactersValidator,
 )
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -21,6 +21,13 @@ from simple_history.models import HistoricalRecords
 
 NARRATIVE_MAX_LENGTH = 5000
 text_validators = [ProhibitNullCharactersValidator()]
+
+
+def end_of_day(date):
+    """The first instant after `date` in Europe/London: what was recorded before it was known on `date`."""
+    return timezone.make_aware(
+        datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time.min)
+    )
 
 
 class Status(models.TextChoices):
@@ -136,13 +143,30 @@ class RecommendationQuerySet(models.QuerySet):
 
         The status rule, and the only place it lives: the status of the latest progress
         update dated on or before the date, ties broken by recording time; with no such
-        update, Not started. One query for any number of recommendations. Also annotates
-        `latest_update_date` and `latest_update_id` of that same update.
+        update, Not started. A claim of completion that the board returned by that date
+        does not count. One query for any number of recommendations. Also annotates
+        `latest_update_date` and `latest_update_id` of that same update, and `signed_off`:
+        whether the board had signed off that update by the end of the date.
         """
         on = on or timezone.localdate()
-        latest = ProgressUpdate.objects.filter(
-            recommendation=OuterRef("pk"), date__lte=on
-        ).order_by("-date", "-recorded_at", "-pk")
+        known_by = end_of_day(on)
+        latest = (
+            ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), date__lte=on)
+            .exclude(
+                completion_decision__decision=CompletionDecision.RETURNED,
+                completion_decision__decided_at__lt=known_by,
+            )
+            .order_by("-date", "-recorded_at", "-pk")
+        )
+        signed_off = latest.annotate(
+            signed=Exists(
+                CompletionDecision.objects.filter(
+                    update=OuterRef("pk"),
+                    decision=CompletionDecision.SIGNED_OFF,
+                    decided_at__lt=known_by,
+                )
+            )
+        )
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -151,6 +175,11 @@ class RecommendationQuerySet(models.QuerySet):
             ),
             latest_update_date=Subquery(latest.values("date")[:1]),
             latest_update_id=Subquery(latest.values("pk")[:1]),
+            signed_off=Coalesce(
+                Subquery(signed_off.values("signed")[:1]),
+                Value(False),
+                output_field=models.BooleanField(),
+            ),
         )
 
     def owned_by(self, agencies):
@@ -245,6 +274,11 @@ class Recommendation(models.Model):
         """The annotated status as a `Status` (needs `with_status()`; never queries)."""
         return Status(self.status)
 
+    @property
+    def awaiting_sign_off(self):
+        """Reported complete, not yet signed off by the board (needs `with_status()`)."""
+        return self.status == Status.BLUE and not self.signed_off
+
     def is_overdue(self, on):
         """Target date passed on `on` and not complete (needs `with_status()`)."""
         return self.target_date is not None and self.target_date < on and self.status != Status.BLUE
@@ -256,7 +290,9 @@ class ProgressUpdateQuerySet(models.QuerySet):
 
     def for_timeline(self):
         """Newest first, with the agency and author each entry shows."""
-        return self.select_related("agency", "author").newest_first()
+        return self.select_related(
+            "agency", "author", "completion_decision__decided_by"
+        ).newest_first()
 
 
 class ProgressUpdate(models.Model):
@@ -333,3 +369,49 @@ class ProgressUpdate(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class CompletionDecision(models.Model):
+    """The board's decision on an agency's claim that a recommendation is complete.
+
+    Signing off accepts the evidence; returning it, with a reason the agency sees, means
+    the claim no longer counts: the recommendation's status is again that of the update
+    before it, until the agency reports again.
+    """
+
+    SIGNED_OFF = "signed_off"
+    RETURNED = "returned"
+    DECISIONS = [(SIGNED_OFF, "Signed off"), (RETURNED, "Returned to the agency")]
+
+    update = models.OneToOneField(
+        ProgressUpdate, on_delete=models.PROTECT, related_name="completion_decision"
+    )
+    decision = models.CharField(max_length=20, choices=DECISIONS)
+    note = models.TextField(
+        validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+        help_text="On signing off, the evidence of impact seen; on returning, the reason.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="completion_decisions"
+    )
+    decided_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=["signed_off", "returned"]),
+                name="completion_decision_valid",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="completion_decision_has_note"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()}: {self.update}"
+
+    def clean(self):
+        if self.update_id and self.update.status != Status.BLUE:
+            raise ValidationError(
+                "Only an update that reports the recommendation complete can be signed off or returned."
+            )

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
+    CompletionDecision,
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
@@ -20,7 +21,7 @@ from .models import (
     Theme,
     recommendation_history,
 )
-from .roles import may_report_for
+from .roles import is_board_administrator, may_report_for
 
 
 class StaleUpdateError(Exception):
@@ -196,14 +197,31 @@ def progress_update_create(
         raise
 
 
-def progress_update_is_locked(update):
-    """Whether `update` is part of an issued report, and so a record that cannot change.
+def progress_update_lock_reason(update):
+    """Why `update` is a record that can no longer be corrected, or None if it can be.
 
     It is once a version has been issued of any report of its review whose cut-off date
-    is on or after the update's date: that report included it.
+    is on or after the update's date (that report included it), and once the board has
+    signed off or returned its claim of completion.
     """
+    if _completion_decision(update) is not None:
+        return "The board has decided on this claim of completion, so it is kept as reported."
     locked_through = _issued_cut_off(update.recommendation)
-    return locked_through is not None and update.date <= locked_through
+    if locked_through is not None and update.date <= locked_through:
+        return "It is part of a progress report issued to the committee, so it is kept as reported."
+    return None
+
+
+def progress_update_is_locked(update):
+    return progress_update_lock_reason(update) is not None
+
+
+def _completion_decision(update):
+    """The board's decision on the update (no query when `for_timeline()` loaded it)."""
+    try:
+        return update.completion_decision
+    except CompletionDecision.DoesNotExist:
+        return None
 
 
 def _issued_cut_off(recommendation):
@@ -233,17 +251,43 @@ def progress_update_correct(
         raise PermissionDenied(f"You cannot correct progress reported by {current.agency}.")
     if current.version != expected_version:
         raise StaleUpdateError(current)
-    if progress_update_is_locked(current):
-        raise LockedUpdateError(
-            "This update is part of an issued report, so it cannot be changed. "
-            "Post a new update to correct the position."
-        )
+    reason = progress_update_lock_reason(current)
+    if reason:
+        raise LockedUpdateError(f"{reason} Post a new update to correct the position.")
     current.date = date
     current.status = status
     current.narrative = narrative
     current.evidence_of_impact = evidence_of_impact
     current.version += 1
     return _save_tracked(current, user=user)
+
+
+@transaction.atomic
+def completion_decide(*, update, user, decision, note):
+    """Record the board's decision on a claim of completion: signed off, or returned.
+
+    Only a board administrator decides, only on the update that currently claims the
+    recommendation complete, and only once; the note says what evidence was seen, or
+    why the claim is returned (the agency sees it on the recommendation's page).
+    """
+    if not is_board_administrator(user):
+        raise PermissionDenied("Only the board administrator can sign off a completion.")
+    current = (
+        ProgressUpdate.objects.select_for_update()
+        .select_related("recommendation")
+        .get(pk=update.pk)
+    )
+    if _completion_decision(current) is not None:
+        raise ValidationError("The board has already decided on this claim of completion.")
+    position = Recommendation.objects.with_status().get(pk=current.recommendation_id)
+    if position.latest_update_id != current.pk:
+        raise ValidationError(
+            "Only the latest update of a recommendation can be signed off or returned."
+        )
+    decision = CompletionDecision(
+        update=current, decision=decision, note=(note or "").strip(), decided_by=user
+    )
+    return _save_tracked(decision, user=user)
 
 
 def new_submission_key():

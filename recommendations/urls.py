@@ -39,6 +39,7 @@ urlpatterns = [
         name="update_create",
     ),
     path("updates/<int:pk>/correct/", views.update_correct, name="update_correct"),
+    path("updates/<int:pk>/completion/", views.completion_decision, name="completion_decision"),
     path(
         "reviews/<slug:slug>/import/",
         spreadsheet_views.recommendation_import,

@@ -13,7 +13,12 @@ from reports.models import Report
 
 from . import chasing, services
 from .exporting import recommendation_rows, spreadsheet_response
-from .forms import DashboardFilterForm, ProgressUpdateCorrectionForm, ProgressUpdateForm
+from .forms import (
+    CompletionDecisionForm,
+    DashboardFilterForm,
+    ProgressUpdateCorrectionForm,
+    ProgressUpdateForm,
+)
 from .history import changes_since, recommendation_history
 from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
 from .roles import is_board_administrator, may_report_for, reporting_agencies
@@ -107,6 +112,8 @@ def detail(request, slug, number):
             "updates": updates,
             "overdue": recommendation.is_overdue(today),
             "may_post": reporting_agencies(request.user, recommendation).exists(),
+            "may_decide_completion": recommendation.awaiting_sign_off
+            and is_board_administrator(request.user),
             "history": recommendation_history(recommendation),
         },
     )
@@ -228,6 +235,7 @@ def _after_stale(request, form, current):
 
 
 def _locked(request, context):
+    context["lock_reason"] = services.progress_update_lock_reason(context["update"])
     return render(
         request,
         "recommendations/update_locked.html",
@@ -238,6 +246,9 @@ def _locked(request, context):
 
 def _add_errors(form, error):
     """Show the services' validation errors on the form's fields (or above it)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
     for name, messages_ in error.message_dict.items():
         form.add_error(name if name in form.fields else None, messages_)
 
@@ -248,6 +259,38 @@ def _timeline_url(recommendation, update):
         kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
     )
     return f"{url}#update-{update.pk}"
+
+
+@require_http_methods(["GET", "POST"])
+def completion_decision(request, pk):
+    update = get_object_or_404(
+        ProgressUpdate.objects.select_related("recommendation__review", "agency", "author"), pk=pk
+    )
+    if not is_board_administrator(request.user):
+        raise PermissionDenied("Only the board administrator can sign off a completion.")
+    recommendation = update.recommendation
+    form = CompletionDecisionForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            decision = services.completion_decide(
+                update=update, user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, f"Completion {decision.get_decision_display().lower()}.")
+            return redirect(_timeline_url(recommendation, update))
+    return render(
+        request,
+        "recommendations/completion_decision.html",
+        {
+            "review": recommendation.review,
+            "recommendation": recommendation,
+            "update": update,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

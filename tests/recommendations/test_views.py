@@ -2,6 +2,7 @@
 request changes nothing."""
 
 import datetime
+import itertools
 import uuid
 
 import pytest
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import ProgressUpdate, Status
+from reports.models import Report, ReportKind, ReportVersion
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
 
 TODAY = datetime.date(2016, 11, 30)
@@ -587,9 +589,24 @@ def test_a_bad_correction_saves_nothing(recommendation, police_editor, overrides
     assert database_state() == before
 
 
-def test_a_locked_update_cannot_be_corrected(recommendation, police_editor, monkeypatch):
+def test_a_locked_update_cannot_be_corrected(recommendation, police_editor, administrator):
     update = make_update(recommendation, police_editor, date=DATE, narrative="Reported.")
-    monkeypatch.setattr(services, "progress_update_is_locked", lambda update: True)
+    report = Report.objects.create(
+        review=recommendation.review,
+        kind=ReportKind.INTERIM,
+        title="Interim",
+        committee="C",
+        meeting_date=datetime.date(2016, 12, 8),
+        as_at=datetime.date(2016, 11, 30),
+    )
+    ReportVersion.objects.create(
+        report=report,
+        number=1,
+        pdf=b"%PDF",
+        sha256="0" * 64,
+        issued_by=administrator,
+        issued_at=datetime.datetime(2016, 12, 1, tzinfo=datetime.UTC),
+    )
     before = database_state()
     client = signed_in(police_editor)
 
@@ -604,8 +621,10 @@ def test_a_locked_update_cannot_be_corrected(recommendation, police_editor, monk
 
 def test_a_lock_found_while_saving_is_reported_clearly(recommendation, police_editor, monkeypatch):
     update = make_update(recommendation, police_editor, date=DATE)
-    calls = iter([False, True])  # unlocked when the page checks, locked by the time it saves
-    monkeypatch.setattr(services, "progress_update_is_locked", lambda update: next(calls))
+    # Unlocked when the page checks, locked (a report issued) by the time it saves.
+    issued = "It is part of a progress report issued to the committee."
+    calls = itertools.chain([None], itertools.repeat(issued))
+    monkeypatch.setattr(services, "progress_update_lock_reason", lambda update: next(calls))
     before = database_state()
 
     response = signed_in(police_editor).post(
