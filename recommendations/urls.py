@@ -1,23 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from . import spreadsheet_views, views
 
 app_name = "recommendations"
 
-
-class SpreadsheetFormat:
-    """`csv` or `xlsx`: the formats of every download and upload of spreadsheets."""
-
-    regex = "csv|xlsx"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
-
-
-register_converter(SpreadsheetFormat, "sheet")
 
 urlpatterns = [
     path("", views.home, name="home"),

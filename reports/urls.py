@@ -10,6 +10,11 @@ urlpatterns = [
     path("reviews/<slug:slug>/reports/<int:pk>/draft.pdf", views.draft_pdf, name="draft_pdf"),
     path("reviews/<slug:slug>/reports/<int:pk>/issue/", views.report_issue, name="issue"),
     path(
+        "reviews/<slug:slug>/reports/<int:pk>/table.<sheet:fmt>",
+        views.report_table_export,
+        name="table_export",
+    ),
+    path(
         "reviews/<slug:slug>/reports/<int:pk>/versions/<int:number>.pdf",
         views.version_pdf,
         name="version_pdf",

@@ -10,10 +10,12 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from recommendations.exporting import report_rows, spreadsheet_response
 from recommendations.models import Review
 from recommendations.roles import is_board_administrator
 
 from . import services
+from .assembly import report_content
 from .forms import IssueForm
 from .models import Report, ReportVersion
 from .rendering import render_report_pdf, report_context
@@ -58,6 +60,14 @@ def report_preview(request, slug, pk):
 def draft_pdf(request, slug, pk):
     report = _report(slug, pk)
     return _pdf_response(render_report_pdf(report), report.file_name())
+
+
+@require_GET
+def report_table_export(request, slug, pk, fmt):
+    """The report's table of all recommendations, as at its cut-off, as a spreadsheet."""
+    report = _report(slug, pk)
+    name = report.file_name().removesuffix(".pdf") + "-table"
+    return spreadsheet_response(report_rows(report_content(report)), fmt=fmt, name=name)
 
 
 @require_GET

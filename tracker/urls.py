@@ -1,5 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
+
+from .converters import SpreadsheetFormat
+
+register_converter(SpreadsheetFormat, "sheet")
 
 urlpatterns = [
     path("", include("recommendations.urls")),

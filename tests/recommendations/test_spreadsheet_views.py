@@ -1,7 +1,9 @@
+import csv
 import datetime
 import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
@@ -185,3 +187,25 @@ def test_an_agency_uploading_its_own_export_records_nothing_new(client, demo):
     plan = preview.context["plan"]
     assert plan.errors == [] and plan.rows and not plan.rows_to("create")
     assert ProgressUpdate.objects.count() == count
+
+
+def test_a_reports_table_exports_the_position_as_at_its_cut_off(client, demo, settings):
+    from django.core.management import call_command
+
+    from reports.models import Report
+
+    settings.DEMO_MODE = True
+    call_command("load_demo_reports")
+    interim = Report.objects.get(review=demo, kind="interim")
+    client.force_login(get_user_model().objects.get(username="clerk"))
+
+    response = client.get(f"/reviews/{demo.slug}/reports/{interim.pk}/table.csv")
+
+    assert "interim-progress-report-2016-12-draft-table.csv" in response["Content-Disposition"]
+    header, *rows = csv.reader(io.StringIO(response.content.decode("utf-8-sig")))
+    assert [row[0] for row in rows] == [str(n) for n in range(1, 39)]
+    assert sum(row[header.index("Status")] == "Blue (complete)" for row in rows) == 17
+    last_updates = [
+        datetime.datetime.strptime(row[header.index("Last update")], "%d/%m/%Y") for row in rows
+    ]
+    assert max(last_updates) <= datetime.datetime(2016, 11, 30)
