@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import services
-from .models import PartnerAgency, Recommendation
+from .models import CompletionDecision, PartnerAgency, ProgressUpdate, Recommendation, Status
 from .roles import BOARD_ADMINISTRATORS
 
 DEMO_NAMESPACE = uuid.UUID("5b0f8a5e-9d7c-4bb4-9a31-0c6f3b2f6d10")
@@ -89,7 +89,28 @@ def load_demo(data, *, review):
             recorded_at=recorded_at,
             submission_key=uuid.uuid5(DEMO_NAMESPACE, f"{review.slug}:{index}"),
         )
+    _demo_sign_offs(review, users[data["sign_offs"]["by"]], data["sign_offs"])
     return users
+
+
+def _demo_sign_offs(review, administrator, rule):
+    """The board signs off each claim of completion a week after it is made, up to a date."""
+    until = timezone.make_aware(datetime.datetime.fromisoformat(rule["until"]))
+    claims = {}  # the first complete update of each recommendation: its claim of completion
+    for update in ProgressUpdate.objects.filter(
+        recommendation__review=review, status=Status.BLUE
+    ).order_by("date", "recorded_at"):
+        claims.setdefault(update.recommendation_id, update)
+    for update in claims.values():
+        decided_at = update.recorded_at + datetime.timedelta(days=rule["after_days"])
+        if decided_at <= until and not CompletionDecision.objects.filter(update=update).exists():
+            services.completion_decide(
+                update=update,
+                user=administrator,
+                decision=CompletionDecision.SIGNED_OFF,
+                note=rule["note"],
+                decided_at=decided_at,
+            )
 
 
 def _demo_user(item, password):

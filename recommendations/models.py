@@ -146,7 +146,7 @@ class RecommendationQuerySet(models.QuerySet):
         update, Not started. A claim of completion that the board returned by that date
         does not count. One query for any number of recommendations. Also annotates
         `latest_update_date` and `latest_update_id` of that same update, and `signed_off`:
-        whether the board had signed off that update by the end of the date.
+        whether, by the end of the date, the board had signed off the claim of completion.
         """
         on = on or timezone.localdate()
         known_by = end_of_day(on)
@@ -158,15 +158,9 @@ class RecommendationQuerySet(models.QuerySet):
             )
             .order_by("-date", "-recorded_at", "-pk")
         )
-        signed_off = latest.annotate(
-            signed=Exists(
-                CompletionDecision.objects.filter(
-                    update=OuterRef("pk"),
-                    decision=CompletionDecision.SIGNED_OFF,
-                    decided_at__lt=known_by,
-                )
-            )
-        )
+        # Signed off: the board signed off a claim of completion made since the
+        # recommendation was last reported as anything but complete.
+        last_not_complete = latest.exclude(status=Status.BLUE).values("date")[:1]
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -175,10 +169,19 @@ class RecommendationQuerySet(models.QuerySet):
             ),
             latest_update_date=Subquery(latest.values("date")[:1]),
             latest_update_id=Subquery(latest.values("pk")[:1]),
-            signed_off=Coalesce(
-                Subquery(signed_off.values("signed")[:1]),
-                Value(False),
-                output_field=models.BooleanField(),
+            complete_since=Coalesce(
+                Subquery(last_not_complete),
+                Value(datetime.date.min),
+                output_field=models.DateField(),
+            ),
+            signed_off=Exists(
+                CompletionDecision.objects.filter(
+                    update__recommendation=OuterRef("pk"),
+                    update__date__lte=on,
+                    update__date__gte=OuterRef("complete_since"),
+                    decision=CompletionDecision.SIGNED_OFF,
+                    decided_at__lt=known_by,
+                )
             ),
         )
 
@@ -330,6 +333,12 @@ class ProgressUpdate(models.Model):
 
     class Meta:
         ordering = ["-date", "-recorded_at", "-pk"]
+        indexes = [
+            # The status rule's subquery: a recommendation's latest update on or before a date.
+            models.Index(
+                fields=["recommendation", "date", "recorded_at"], name="update_status_rule_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=Status.values), name="progress_update_status_valid"

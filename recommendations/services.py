@@ -263,7 +263,7 @@ def progress_update_correct(
 
 
 @transaction.atomic
-def completion_decide(*, update, user, decision, note):
+def completion_decide(*, update, user, decision, note, decided_at=None):
     """Record the board's decision on a claim of completion: signed off, or returned.
 
     Only a board administrator decides, only on the update that currently claims the
@@ -279,15 +279,21 @@ def completion_decide(*, update, user, decision, note):
     )
     if _completion_decision(current) is not None:
         raise ValidationError("The board has already decided on this claim of completion.")
-    position = Recommendation.objects.with_status().get(pk=current.recommendation_id)
+    decided_at = decided_at or timezone.now()
+    on = timezone.localdate(decided_at)
+    position = Recommendation.objects.with_status(on).get(pk=current.recommendation_id)
     if position.latest_update_id != current.pk:
         raise ValidationError(
             "Only the latest update of a recommendation can be signed off or returned."
         )
     decision = CompletionDecision(
-        update=current, decision=decision, note=(note or "").strip(), decided_by=user
+        update=current,
+        decision=decision,
+        note=(note or "").strip(),
+        decided_by=user,
+        decided_at=decided_at,
     )
-    return _save_tracked(decision, user=user)
+    return _save_tracked(decision, user=user, history_date=decided_at)
 
 
 def new_submission_key():

@@ -13,8 +13,6 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
 from recommendations.models import (
     STATUS_REPORT_ORDER,
     PartnerAgency,
@@ -22,6 +20,7 @@ from recommendations.models import (
     Recommendation,
     Status,
     Theme,
+    end_of_day,
     recommendation_history,
 )
 
@@ -57,6 +56,7 @@ class RecommendationEntry:
     lead_officer: str
     target_date: datetime.date | None
     status: Status
+    signed_off: bool  # complete, and the board had signed it off by the cut-off
     previous_status: Status | None
     overdue: bool
     latest_update: UpdateEntry | None
@@ -132,6 +132,14 @@ class ReportContent:
         return self.count(Status.BLUE)
 
     @property
+    def signed_off_count(self):
+        return sum(1 for r in self.completed if r.signed_off)
+
+    @property
+    def awaiting_sign_off_count(self):
+        return self.complete_count - self.signed_off_count
+
+    @property
     def on_track_count(self):
         return self.count(Status.GREEN)
 
@@ -139,13 +147,6 @@ class ReportContent:
     def progress_since(self):
         """The date from which the detail sections list updates (exclusive when a report)."""
         return self.previous_as_at or self.publication_date
-
-
-def end_of_day(date):
-    """The first instant after `date` in Europe/London: history before it was true on `date`."""
-    return timezone.make_aware(
-        datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time.min)
-    )
 
 
 def report_content(report):
@@ -178,13 +179,14 @@ def report_content(report):
             evidence_of_impact=update.evidence_of_impact,
         )
         updates[update.recommendation_id].append(entry)
-        if status_now.get(update.recommendation_id, (None, None))[1] == update.pk:
+        if status_now.get(update.recommendation_id, (None, None, False))[1] == update.pk:
             latest[update.recommendation_id] = entry
 
     since = previous.as_at if previous else review.publication_date - datetime.timedelta(days=1)
     entries = []
     for row in rows:
-        status = Status(status_now.get(row.id, (Status.NOT_STARTED, None))[0])
+        status, _, signed_off = status_now.get(row.id, (Status.NOT_STARTED, None, False))
+        status = Status(status)
         history = updates[row.id]
         entries.append(
             RecommendationEntry(
@@ -199,6 +201,7 @@ def report_content(report):
                 lead_officer=row.lead_officer,
                 target_date=row.target_date,
                 status=status,
+                signed_off=status == Status.BLUE and signed_off,
                 previous_status=(
                     Status(status_before.get(row.id, (Status.NOT_STARTED,))[0])
                     if previous
@@ -266,12 +269,12 @@ def _supporting_agencies_as_at(history_ids):
 
 
 def _statuses(ids, on):
-    """{recommendation id: (status, id of the update it comes from)}, by THE status rule."""
+    """{recommendation id: (status, id of its update, signed off)}, by THE status rule."""
     return {
-        pk: (status, update_id)
-        for pk, status, update_id in Recommendation.objects.filter(pk__in=ids)
+        pk: (status, update_id, signed_off)
+        for pk, status, update_id, signed_off in Recommendation.objects.filter(pk__in=ids)
         .with_status(on)
-        .values_list("pk", "status", "latest_update_id")
+        .values_list("pk", "status", "latest_update_id", "signed_off")
     }
 
 
