@@ -203,3 +203,18 @@ def test_only_the_administrator_sees_or_uses_the_sign_off(
     assert post.status_code == 403
     assert not CompletionDecision.objects.exists()
     assert ProgressUpdate.objects.count() == 2
+
+
+def test_a_later_complete_update_keeps_the_sign_off_until_the_recommendation_slips(
+    claimed, recommendation, administrator, police_editor
+):
+    services.completion_decide(
+        update=claimed, user=administrator, decision=CompletionDecision.SIGNED_OFF, note="Seen."
+    )
+    make_update(recommendation, police_editor, date=datetime.date(2016, 12, 1), status=Status.BLUE)
+    assert position(recommendation).signed_off
+
+    make_update(recommendation, police_editor, date=datetime.date(2016, 12, 8), status=Status.AMBER)
+    make_update(recommendation, police_editor, date=datetime.date(2016, 12, 15), status=Status.BLUE)
+
+    assert position(recommendation).awaiting_sign_off  # complete again: a new claim to sign off
