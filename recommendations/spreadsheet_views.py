@@ -169,6 +169,7 @@ def _preview(request, review, kind, plan, pending, token):
             "created": plan.rows_to("create"),
             "changed": plan.rows_to("update"),
             "unchanged": plan.rows_to("unchanged"),
+            "to_save": len(plan.rows_to("create")) + len(plan.rows_to("update")),
             "upload_url_name": _upload_url_name(kind),
         },
         status=200 if plan.is_valid else 400,

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from .converters import SpreadsheetFormat
@@ -9,6 +10,18 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-in, sign-out and password change only: passwords are reset by the administrator.
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("admin/", admin.site.urls),
 ]

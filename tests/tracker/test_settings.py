@@ -7,10 +7,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def django_check(**env):
+    return django_manage("check", **env)
+
+
+def django_manage(*args, **env):
+    """Runs manage.py in a subprocess with only these DJANGO_ variables set (production)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"],
+        [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env=environment,
         capture_output=True,

@@ -1,0 +1,181 @@
+"""The access policy: who may GET and who may POST every page of the tracker, in one table.
+
+`POLICY` maps each URL name to the roles allowed to read it (GET, and HEAD) and to change
+something through it (POST, and any other method). `AccessPolicyMiddleware` enforces it
+before every view runs; the views keep their own checks as a second line, and
+tests/tracker/test_access_policy.py walks every URL the project resolves against it.
+
+Roles, for one request to one URL:
+- anonymous: not signed in;
+- reader: signed in, editor of no agency, not an administrator (scrutiny clerks);
+- editor of an owning agency: an editor of an agency that owns the URL's object (see
+  `owners`: the agencies that own the recommendation, posted the update, or own
+  recommendations of the review);
+- editor of another agency: an editor of agencies, none of which owns the object;
+- administrator: a board administrator (roles.is_board_administrator).
+
+A URL missing from the table is refused to everyone (and is an error in DEBUG), so a new
+page is closed until somebody decides who may use it.
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from recommendations.models import PartnerAgency, ProgressUpdate, Recommendation, Review
+from recommendations.roles import is_board_administrator
+
+ANONYMOUS = "anonymous"
+READER = "reader"
+OWNING_EDITOR = "editor of owning agency"
+OTHER_EDITOR = "editor of another agency"
+ADMINISTRATOR = "administrator"
+
+ROLES = (ANONYMOUS, READER, OWNING_EDITOR, OTHER_EDITOR, ADMINISTRATOR)
+NOBODY = frozenset()
+SIGNED_IN = frozenset({READER, OWNING_EDITOR, OTHER_EDITOR, ADMINISTRATOR})
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+OWNERS = frozenset({OWNING_EDITOR, ADMINISTRATOR})
+ADMINISTRATORS = frozenset({ADMINISTRATOR})
+
+logger = logging.getLogger("security")
+
+
+def _recommendation_owners(slug, number, **kwargs):
+    recommendation = get_object_or_404(Recommendation, review__slug=slug, number=number)
+    return PartnerAgency.objects.owning(recommendation)
+
+
+def _update_agency(pk, **kwargs):
+    """The agency that posted the update: only its editors may correct it."""
+    update = get_object_or_404(ProgressUpdate, pk=pk)
+    return PartnerAgency.objects.filter(pk=update.agency_id)
+
+
+def _review_agencies(slug, **kwargs):
+    review = get_object_or_404(Review, slug=slug)
+    lead = PartnerAgency.objects.filter(pk__in=review.recommendations.values("lead_agency"))
+    supporting = PartnerAgency.objects.filter(
+        pk__in=review.recommendations.values("supporting_agencies")
+    )
+    return lead | supporting
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: frozenset = NOBODY
+    post: frozenset = NOBODY
+    # For rules that tell the two kinds of editor apart: the URL's owning agencies.
+    owners: object = None
+    why: str = field(default="", compare=False)
+
+    def allowed(self, method):
+        return self.get if method in ("GET", "HEAD") else self.post
+
+
+POLICY = {
+    # Sign-in and account. Sign-out is POST only (Django refuses GET with 405).
+    "login": Rule(get=EVERYONE, post=EVERYONE),
+    "logout": Rule(post=SIGNED_IN),
+    "password_change": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "password_change_done": Rule(get=SIGNED_IN),
+    "reminders:preferences": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own setting"),
+    # Reading: everyone signed in reads everything, drafts of reports included.
+    "recommendations:home": Rule(get=SIGNED_IN),
+    "recommendations:dashboard": Rule(get=SIGNED_IN),
+    "recommendations:dashboard_export": Rule(get=SIGNED_IN),
+    "recommendations:my_agency": Rule(get=SIGNED_IN),
+    "recommendations:detail": Rule(get=SIGNED_IN),
+    "recommendations:import_template": Rule(get=SIGNED_IN),
+    "reports:list": Rule(get=SIGNED_IN),
+    "reports:preview": Rule(get=SIGNED_IN),
+    "reports:draft_pdf": Rule(get=SIGNED_IN),
+    "reports:table_export": Rule(get=SIGNED_IN),
+    "reports:version_pdf": Rule(get=SIGNED_IN),
+    # Reporting progress: editors of an agency that owns the recommendation or update.
+    "recommendations:update_create": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_owners),
+    "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
+    "recommendations:progress_upload": Rule(get=OWNERS, post=OWNERS, owners=_review_agencies),
+    "recommendations:progress_upload_confirm": Rule(post=OWNERS, owners=_review_agencies),
+    # The board administrator's work.
+    "recommendations:completion_decision": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:recommendation_import": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:recommendation_import_confirm": Rule(post=ADMINISTRATORS),
+    "reports:issue": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+}
+
+# URL namespaces outside this table, and why.
+EXEMPT_NAMESPACES = {
+    "admin": "Django's admin checks is_staff and each model's permissions itself; "
+    "its own login page is the only page it shows to others.",
+}
+
+
+def rule_for(view_name):
+    return POLICY.get(view_name)
+
+
+def is_exempt(view_name):
+    return view_name.split(":", 1)[0] in EXEMPT_NAMESPACES and ":" in view_name
+
+
+def role_of(user, rule, kwargs):
+    """The role `user` has for this URL, under `rule`."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    if is_board_administrator(user):
+        return ADMINISTRATOR
+    if not user.agencies.exists():
+        return READER
+    if rule.owners is not None and rule.owners(**kwargs).filter(editors=user).exists():
+        return OWNING_EDITOR
+    return OTHER_EDITOR
+
+
+def check(request, view_name, kwargs):
+    """None if the policy lets this request through; otherwise the reason it does not."""
+    rule = rule_for(view_name)
+    if rule is None:
+        if settings.DEBUG:
+            raise ImproperlyConfigured(
+                f"The URL {view_name!r} is not in the access policy (tracker/access.py)."
+            )
+        return "not in the access policy"
+    allowed = rule.allowed(request.method)
+    if not allowed:
+        return "method not allowed to anyone"
+    if allowed >= SIGNED_IN and request.user.is_authenticated:
+        return None  # no need to find out which signed-in role
+    role = role_of(request.user, rule, kwargs)
+    if role in allowed:
+        return None
+    return f"{role} may not {request.method}"
+
+
+class AccessPolicyMiddleware:
+    """Refuses every request the policy does not allow, before the view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or is_exempt(match.view_name):
+            return None
+        refusal = check(request, match.view_name, view_kwargs)
+        if refusal is None:
+            return None
+        logger.warning(
+            "refused",
+            extra={"event": "refused", "view": match.view_name, "reason": refusal},
+        )
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        raise PermissionDenied("The access policy refuses this request.")
