@@ -17,5 +17,6 @@ class NoStoreForSignedInMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            if "no-store" not in response.get("Cache-Control", ""):
+                add_never_cache_headers(response)
         return response
