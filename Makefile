@@ -6,14 +6,15 @@ MANAGE := DJANGO_DEBUG=1 TRACKER_DEMO=1 $(BIN)/python manage.py
 # What WeasyPrint needs from Debian (Pango), fonts with Arial metrics, and pdftotext.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils
 
-.PHONY: run test lint assets backup restore system-packages clean
+.PHONY: run test lint assets backup restore system-packages clean bench serve load
 
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_review fixtures/cse-review.json
 	$(MANAGE) load_demo fixtures/demo.json
 	$(MANAGE) load_demo_reports
-	@echo "Serving the tracker at http://127.0.0.1:8000/ (Ctrl-C to stop)."
+	@echo "Serving the tracker at http://127.0.0.1:8000/, with the report worker (Ctrl-C to stop)."
+	$(MANAGE) db_worker --interval 1 & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
@@ -23,6 +24,57 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Benchmarks (docs/benchmarks.md): the demo data, and the demo plus 100 synthetic reviews of
+# 40 recommendations with 50 updates each (seeded once into var/bench/, about 2 minutes).
+BENCH := DJANGO_DEBUG=1 TRACKER_DEMO=1 $(BIN)/python manage.py
+bench: $(VENV)/.installed
+	@mkdir -p var/bench
+	@for size in demo large; do \
+		db=sqlite:///$(CURDIR)/var/bench/$$size.sqlite3; \
+		if [ ! -f var/bench/$$size.seeded ]; then \
+			rm -f var/bench/$$size.sqlite3; \
+			DATABASE_URL=$$db $(BENCH) migrate --no-input -v0 && \
+			DATABASE_URL=$$db $(BENCH) load_review fixtures/cse-review.json && \
+			DATABASE_URL=$$db $(BENCH) load_demo fixtures/demo.json >/dev/null && \
+			DATABASE_URL=$$db $(BENCH) load_demo_reports && \
+			{ [ $$size = demo ] || DATABASE_URL=$$db $(BENCH) seed_synthetic \
+				--reviews 100 --recommendations 40 --updates 50; } && \
+			touch var/bench/$$size.seeded || exit 1; \
+		fi; \
+		DATABASE_URL=$$db $(BENCH) migrate --no-input -v0 || exit 1; \
+		echo "== measuring at the $$size size"; \
+		DATABASE_URL=$$db $(BENCH) bench --label $$size --output var/bench/$$size.json >/dev/null || exit 1; \
+	done
+	$(BENCH) bench --compare var/bench/demo.json var/bench/large.json | tee var/bench/results.md
+
+# Production-like serving on loopback: gunicorn (tracker/gunicorn.conf.py) and WhiteNoise
+# (hashed, compressed static files), DEBUG off, PostgreSQL, and the report worker.
+# No TLS on loopback, so secure cookies and the HTTPS redirect are off here only.
+SERVE_DB_NAME ?= tracker
+SERVE_DB ?= postgres://postgres@127.0.0.1:5432/$(SERVE_DB_NAME)
+SERVE_ENV = DATABASE_URL=$(SERVE_DB) DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_COOKIES_SECURE=0
+serve: $(VENV)/.installed var/secret-key
+	@psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$(SERVE_DB_NAME)'" \
+		| grep -q 1 || psql -h 127.0.0.1 -U postgres -c 'create database "$(SERVE_DB_NAME)"'
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo "Serving the tracker at http://127.0.0.1:8001/ with gunicorn and the report worker."
+	$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(SERVE_ENV) $(BIN)/gunicorn tracker.wsgi -c tracker/gunicorn.conf.py
+
+var/secret-key:
+	@mkdir -p var
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(60))" > $@
+
+# Load test against `make serve` (run that first, in another terminal): demo users and the
+# benchmark's synthetic data, then 50 signed-in people for 60 s. Results in var/load/.
+load: $(VENV)/.installed var/secret-key
+	$(SERVE_ENV) TRACKER_DEMO=1 $(BIN)/python manage.py prepare_load_test
+	@mkdir -p var/load && rm -f var/load/acknowledged.txt
+	$(BIN)/locust -f load/locustfile.py --headless -u 50 -r 10 -t 60s \
+		--host http://127.0.0.1:8001 --csv var/load/locust --only-summary
 
 # Backs up the database (DATABASE_URL, or the SQLite file) to var/backups/, or restores one:
 # make restore FILE=var/backups/tracker-....backup

@@ -96,3 +96,40 @@ class ReportVersion(models.Model):
 
     def __str__(self):
         return f"{self.report}, version {self.number}"
+
+
+class DraftPdf(models.Model):
+    """A report's draft PDF, rendered in the background and kept while its data is unchanged.
+
+    `data_version` is the SHA-256 of the HTML document the PDF prints: the same report,
+    data and template give the same version, and its PDF is served at once. The PDF and
+    the READY state are written in one statement, so a draft is never half rendered.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Waiting for the report worker"
+        RUNNING = "running", "Rendering"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="drafts")
+    data_version = models.CharField(max_length=64)
+    html = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    pdf = models.BinaryField(null=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "data_version"], name="draft_pdf_unique_data_version"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Draft of {self.report_id} ({self.get_state_display()})"

@@ -6,6 +6,7 @@ anywhere on disk. The report fetches only the project's own static files, throug
 """
 
 import mimetypes
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -43,7 +44,9 @@ def static_path(url):
     name = unquote(parts.path.removeprefix(prefix.path))
     if not name or name.startswith("/") or ".." in name.split("/"):
         return None
-    return finders.find(name)
+    # In production static names are hashed (report.1a2b3c.css) and live in STATIC_ROOT.
+    collected = Path(settings.STATIC_ROOT, name)
+    return finders.find(name) or (str(collected) if collected.is_file() else None)
 
 
 def html_to_pdf(html):

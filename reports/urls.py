@@ -8,6 +8,11 @@ urlpatterns = [
     path("reviews/<slug:slug>/reports/", views.report_list, name="list"),
     path("reviews/<slug:slug>/reports/<int:pk>/", views.report_preview, name="preview"),
     path("reviews/<slug:slug>/reports/<int:pk>/draft.pdf", views.draft_pdf, name="draft_pdf"),
+    path(
+        "reviews/<slug:slug>/reports/<int:pk>/drafts/<int:draft>/",
+        views.draft_status,
+        name="draft_status",
+    ),
     path("reviews/<slug:slug>/reports/<int:pk>/issue/", views.report_issue, name="issue"),
     path(
         "reviews/<slug:slug>/reports/<int:pk>/table.<sheet:fmt>",

@@ -6,7 +6,7 @@ and download; only a board administrator may issue.
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,11 +14,11 @@ from recommendations.exporting import report_rows, spreadsheet_response
 from recommendations.models import Review
 from recommendations.roles import is_board_administrator
 
-from . import services
+from . import drafts, services
 from .assembly import report_content
 from .forms import IssueForm
-from .models import Report, ReportVersion
-from .rendering import render_report_pdf, report_context
+from .models import DraftPdf, Report, ReportVersion
+from .rendering import report_context
 
 
 def _report(slug, pk):
@@ -58,8 +58,27 @@ def report_preview(request, slug, pk):
 
 @require_GET
 def draft_pdf(request, slug, pk):
+    """The current draft from the cache, or a page following its render in the background."""
     report = _report(slug, pk)
-    return _pdf_response(render_report_pdf(report), report.file_name())
+    draft = drafts.draft_request(report=report)
+    if draft.state == DraftPdf.State.READY:
+        return _pdf_response(draft.pdf, report.file_name())
+    return redirect("reports:draft_status", slug=slug, pk=pk, draft=draft.pk)
+
+
+@require_GET
+def draft_status(request, slug, pk, draft):
+    """Where a draft's render stands; as JSON for draft-status.js, which polls it."""
+    report = _report(slug, pk)
+    draft = DraftPdf.objects.defer("html", "pdf").filter(report=report, pk=draft).first()
+    if draft is None:  # replaced by a newer draft of changed data
+        return redirect("reports:draft_pdf", slug=slug, pk=pk)
+    draft = drafts.draft_check(draft)
+    if request.GET.get("format") == "json":
+        response = JsonResponse({"state": draft.state, "label": draft.get_state_display()})
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "reports/draft_status.html", {"report": report, "draft": draft})
 
 
 @require_GET

@@ -94,6 +94,7 @@ POLICY = {
     "reports:list": Rule(get=SIGNED_IN),
     "reports:preview": Rule(get=SIGNED_IN),
     "reports:draft_pdf": Rule(get=SIGNED_IN),
+    "reports:draft_status": Rule(get=SIGNED_IN),
     "reports:table_export": Rule(get=SIGNED_IN),
     "reports:version_pdf": Rule(get=SIGNED_IN),
     # Reporting progress: editors of an agency that owns the recommendation or update.

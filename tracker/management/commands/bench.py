@@ -1,0 +1,176 @@
+"""`make bench`: server time, queries per page and report timings, measured side by side.
+
+Run once per database size (`--label demo`, `--label large`), each writing JSON; then
+`--compare` prints the table that docs/benchmarks.md records. Timings are medians of
+requests interleaved page by page through Django's test client, with DEBUG off, so
+that both pages pay the same middleware, session and template costs.
+"""
+
+import json
+import statistics
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from recommendations.models import ProgressUpdate, Recommendation, Review
+from reports.assembly import report_content
+from reports.models import Report, ReportKind
+from reports.rendering import render_report_html
+
+DEMO_REVIEW = "cse-scrutiny-review"
+
+
+def median_ms(samples):
+    return round(1000 * statistics.median(samples), 1)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the dashboard against the admin change list, queries per page and reports."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--label", default="demo", help="name of this database size")
+        parser.add_argument("--output", help="write the figures as JSON to this file")
+        parser.add_argument("--requests", type=int, default=30, help="requests per page")
+        parser.add_argument("--renders", type=int, default=3, help="PDF renders per measure")
+        parser.add_argument("--review", default=DEMO_REVIEW)
+        parser.add_argument(
+            "--compare", nargs="+", metavar="JSON", help="print the table of earlier runs"
+        )
+
+    def handle(self, *args, compare, **options):
+        if compare:
+            self.stdout.write(compare_table([json.loads(Path(p).read_text()) for p in compare]))
+            return
+        figures = self.measure(**options)
+        text = json.dumps(figures, indent=2)
+        if options["output"]:
+            Path(options["output"]).parent.mkdir(parents=True, exist_ok=True)
+            Path(options["output"]).write_text(text)
+        self.stdout.write(text)
+
+    def measure(self, *, label, requests, renders, review, **options):
+        settings.DEBUG = False  # as served: no query log, no debug templates
+        try:
+            review = Review.objects.get(slug=review)
+        except Review.DoesNotExist as error:
+            raise CommandError(f"No review '{review}': load the demo data first.") from error
+        client = Client()
+        client.force_login(bench_user())
+        first = Recommendation.objects.filter(review=review).order_by("number").first()
+        pages = {
+            "dashboard": reverse("recommendations:dashboard", args=[review.slug]),
+            "admin change list": "/admin/recommendations/recommendation/"
+            f"?review__id__exact={review.pk}",
+            "recommendation page": reverse(
+                "recommendations:detail", args=[review.slug, first.number]
+            ),
+        }
+        figures = {
+            "label": label,
+            "reviews": Review.objects.count(),
+            "recommendations": Recommendation.objects.count(),
+            "updates": ProgressUpdate.objects.count(),
+            "review": review.slug,
+            "review_recommendations": Recommendation.objects.filter(review=review).count(),
+            "pages_ms": self.time_pages(client, pages, requests),
+            "queries": self.count_queries(client, pages, review),
+        }
+        report = Report.objects.select_related("review").get(review=review, kind=ReportKind.FULL)
+        figures["report"] = self.time_report(report, renders)
+        return figures
+
+    def time_pages(self, client, pages, requests):
+        samples = {name: [] for name in pages}
+        for url in pages.values():  # warm caches and connections once
+            assert client.get(url).status_code == 200, url
+        for _ in range(requests):
+            for name, url in pages.items():  # interleaved: both see the same machine state
+                started = time.perf_counter()
+                response = client.get(url)
+                samples[name].append(time.perf_counter() - started)
+                assert response.status_code == 200, url
+        return {name: median_ms(values) for name, values in samples.items()}
+
+    def count_queries(self, client, pages, review):
+        counts = {}
+        for name, url in pages.items():
+            with CaptureQueriesContext(connection) as captured:
+                client.get(url)
+            counts[name] = len(captured)
+        report = Report.objects.select_related("review").filter(review=review).first()
+        with CaptureQueriesContext(connection) as captured:
+            report_content(report)
+        counts["report assembly"] = len(captured)
+        return counts
+
+    def time_report(self, report, renders):
+        from reports.pdf import html_to_pdf  # WeasyPrint imported only to print
+
+        html_to_pdf(render_report_html(report))  # warm fonts and imports once
+        stages = {"assembly": [], "template": [], "WeasyPrint": [], "ours": [], "alone": []}
+        for _ in range(renders):
+            started = time.perf_counter()
+            content = report_content(report)
+            assembled = time.perf_counter()
+            html = render_report_html(report, content=content)
+            templated = time.perf_counter()
+            html_to_pdf(html)
+            printed = time.perf_counter()
+            stages["assembly"].append(assembled - started)
+            stages["template"].append(templated - assembled)
+            stages["WeasyPrint"].append(printed - templated)
+            stages["ours"].append(printed - started)
+            saved = Path(settings.VAR_DIR) / "bench" / "report.html"
+            saved.parent.mkdir(parents=True, exist_ok=True)
+            saved.write_text(html)
+            started = time.perf_counter()
+            html_to_pdf(saved.read_text())  # the same saved HTML, printed on its own
+            stages["alone"].append(time.perf_counter() - started)
+        result = {stage: median_ms(values) for stage, values in stages.items()}
+        result["overhead"] = round(result["ours"] / result["alone"] - 1, 3)
+        return result
+
+
+def bench_user():
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-administrator", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def compare_table(runs):
+    """Markdown: one column per database size, with the ratios the targets are set on."""
+    head = "| | " + " | ".join(run["label"] for run in runs) + " |"
+    lines = [head, "|---" * (len(runs) + 1) + "|"]
+
+    def row(name, values):
+        lines.append(f"| {name} | " + " | ".join(str(v) for v in values) + " |")
+
+    row("reviews / recommendations / updates in the database", [
+        f"{r['reviews']} / {r['recommendations']:,} / {r['updates']:,}" for r in runs
+    ])  # fmt: skip
+    for page in runs[0]["pages_ms"]:
+        row(f"{page}: median server time (ms)", [r["pages_ms"][page] for r in runs])
+    row("dashboard / admin change list", [
+        round(r["pages_ms"]["dashboard"] / r["pages_ms"]["admin change list"], 2) for r in runs
+    ])  # fmt: skip
+    for page in runs[0]["queries"]:
+        row(f"{page}: queries", [r["queries"][page] for r in runs])
+    for stage in ["assembly", "template", "WeasyPrint", "ours", "alone"]:
+        name = {
+            "ours": "full report, ours in total (ms)",
+            "alone": "WeasyPrint on the saved HTML alone (ms)",
+        }.get(stage, f"full report: {stage} (ms)")
+        row(name, [r["report"][stage] for r in runs])
+    row(
+        "our overhead over WeasyPrint alone",
+        [f"{100 * r['report']['overhead']:+.1f}%" for r in runs],
+    )
+    return "\n".join(lines)
