@@ -1,6 +1,7 @@
 """Response hardening that Django's SecurityMiddleware does not do by itself."""
 
 from django.utils.cache import add_never_cache_headers
+from django.views.debug import SafeExceptionReporterFilter
 
 
 class NoStoreForSignedInMiddleware:
@@ -20,3 +21,20 @@ class NoStoreForSignedInMiddleware:
             if "no-store" not in response.get("Cache-Control", ""):
                 add_never_cache_headers(response)
         return response
+
+
+class NoRequestDataExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (e-mails to ADMINS, the debug page) show no submitted data and no locals.
+
+    What people type into this tracker can describe exploited children; a crash must not
+    copy it into a mailbox. Field names are kept, values replaced; so is every local
+    variable of every frame.
+    """
+
+    def get_post_parameters(self, request):
+        if request is None:
+            return {}
+        return {name: self.cleansed_substitute for name in request.POST}
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

@@ -208,6 +208,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localh
 REMINDER_DAYS_BEFORE = int(os.environ.get("TRACKER_REMINDER_DAYS_BEFORE", "14"))
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000")
 
+# Error e-mails go to DJANGO_ADMINS (comma-separated addresses) and carry no submitted
+# data or local variables (tracker/security.py).
+ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tracker.security.NoRequestDataExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
