@@ -18,7 +18,6 @@ A URL missing from the table is refused to everyone (and is an error in DEBUG), 
 page is closed until somebody decides who may use it.
 """
 
-import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -28,6 +27,8 @@ from django.shortcuts import get_object_or_404
 
 from recommendations.models import PartnerAgency, ProgressUpdate, Recommendation, Review
 from recommendations.roles import is_board_administrator
+
+from . import audit
 
 ANONYMOUS = "anonymous"
 READER = "reader"
@@ -42,7 +43,14 @@ EVERYONE = SIGNED_IN | {ANONYMOUS}
 OWNERS = frozenset({OWNING_EDITOR, ADMINISTRATOR})
 ADMINISTRATORS = frozenset({ADMINISTRATOR})
 
-logger = logging.getLogger("security")
+# Uses recorded in the audit trail when they succeed: view name -> (event, method, status).
+AUDITED = {
+    "reports:issue": (audit.Kind.REPORT_ISSUED, "POST", 302),
+    "reports:draft_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
+    "reports:version_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
+    "reports:table_export": (audit.Kind.DOWNLOADED, "GET", 200),
+    "recommendations:dashboard_export": (audit.Kind.DOWNLOADED, "GET", 200),
+}
 
 
 def _recommendation_owners(slug, number, **kwargs):
@@ -84,6 +92,7 @@ POLICY = {
     "password_change": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Rule(get=SIGNED_IN),
     "reminders:preferences": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own setting"),
+    "security_events": Rule(get=ADMINISTRATORS),
     # Reading: everyone signed in reads everything, drafts of reports included.
     "recommendations:home": Rule(get=SIGNED_IN),
     "recommendations:dashboard": Rule(get=SIGNED_IN),
@@ -164,7 +173,13 @@ class AccessPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in AUDITED:
+            kind, method, status = AUDITED[match.view_name]
+            if request.method == method and response.status_code == status:
+                audit.record(kind, request=request, detail=match.view_name)
+        return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
@@ -173,10 +188,7 @@ class AccessPolicyMiddleware:
         refusal = check(request, match.view_name, view_kwargs)
         if refusal is None:
             return None
-        logger.warning(
-            "refused",
-            extra={"event": "refused", "view": match.view_name, "reason": refusal},
-        )
+        audit.record(audit.Kind.REFUSED, request=request, detail=f"{match.view_name}: {refusal}")
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied("The access policy refuses this request.")

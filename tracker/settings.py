@@ -216,6 +216,9 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "tracker.security.NoRequestDataExceptionRepo
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"default": {"()": "tracker.log_format.Formatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    # Sign-ins, failures, lock-outs, refusals, issues, downloads: one JSON line each.
+    "loggers": {"security": {"level": "INFO"}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
+from . import views
 from .converters import SpreadsheetFormat
 
 register_converter(SpreadsheetFormat, "sheet")
@@ -23,5 +24,6 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("security/", views.security_events, name="security_events"),
     path("admin/", admin.site.urls),
 ]
