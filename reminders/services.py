@@ -80,13 +80,19 @@ def _cut_off(review, report, today):
     return CutOff(review, report, previous_cut_off, agencies)
 
 
+# with_perm() needs a backend named once there are several (django-axes' is first).
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
 def reminders_send(*, today, days_before=None):
     """Send the reminders due on `today`; returns how many e-mails went."""
     sent = 0
     for cut_off in cut_offs_due(today, days_before):
         for user, positions in _editors_owing(cut_off).items():
             sent += _send_once(user, cut_off, ReminderKind.AGENCY, {"positions": positions})
-        for user in _recipients(get_user_model().objects.with_perm(ADMINISTER)):
+        for user in _recipients(
+            get_user_model().objects.with_perm(ADMINISTER, backend=MODEL_BACKEND)
+        ):
             sent += _send_once(user, cut_off, ReminderKind.SUMMARY, {"positions": cut_off.agencies})
     return sent
 

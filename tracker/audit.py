@@ -7,6 +7,7 @@ username box is never kept; paths are this site's URLs, whose parameters are ids
 
 import logging
 
+from axes.signals import user_locked_out
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
@@ -73,3 +74,8 @@ def _signed_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _sign_in_failed(sender, credentials, request=None, **kwargs):
     record(Kind.SIGN_IN_FAILED, request=request, username=str(credentials.get("username", "")))
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request, username, ip_address, **kwargs):
+    record(Kind.LOCKED_OUT, request=request, username=str(username or ""))

@@ -5,6 +5,7 @@ without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. `make run` and `make test` s
 DJANGO_DEBUG=1, which gives a local development configuration with SQLite under var/.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "csp",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "tracker",
@@ -79,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tracker.security.NoStoreForSignedInMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -128,6 +131,24 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Sign-in: django-axes locks an account from the address it is attacked from (username and
+# IP address together, so other users, even behind the same council proxy, are unaffected)
+# after 5 failed sign-ins in a row, for 15 minutes, and shows registration/locked_out.html.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("TRACKER_SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+
+# Sessions end after 30 minutes without a request (each request renews them), and at sign-out.
+SESSION_COOKIE_AGE = int(os.environ.get("TRACKER_SESSION_SECONDS", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -220,5 +241,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Sign-ins, failures, lock-outs, refusals, issues, downloads: one JSON line each.
-    "loggers": {"security": {"level": "INFO"}},
+    # axes would log the username as typed (maybe a password): tracker/audit.py logs instead.
+    "loggers": {"security": {"level": "INFO"}, "axes": {"level": "ERROR"}},
 }
