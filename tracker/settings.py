@@ -173,6 +173,10 @@ STORAGES = {
     },
 }
 
+# In development (and tests, which run with DEBUG off at request time) WhiteNoise finds the
+# files where they are, instead of expecting `collectstatic`'s output.
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = DEBUG
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 # Off only for `make serve` and `make load` on loopback, which have no TLS in front.
