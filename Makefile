@@ -69,11 +69,12 @@ var/secret-key:
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(60))" > $@
 
 # Load test against `make serve` (run that first, in another terminal): demo users and the
-# benchmark's synthetic data, then 50 signed-in people for 60 s. Results in var/load/.
+# benchmark's synthetic data; 50 people sign in (2 a second), then 60 s of browsing is
+# measured (-t only bounds the run). Results in var/load/ (sign-ins: var/load/sign_in.txt).
 load: $(VENV)/.installed var/secret-key
 	$(SERVE_ENV) TRACKER_DEMO=1 $(BIN)/python manage.py prepare_load_test
 	@mkdir -p var/load && rm -f var/load/acknowledged.txt
-	$(BIN)/locust -f load/locustfile.py --headless -u 50 -r 10 -t 60s \
+	$(BIN)/locust -f load/locustfile.py --headless -u 50 -r 2 -t 300s \
 		--host http://127.0.0.1:8001 --csv var/load/locust --only-summary
 
 # Backs up the database (DATABASE_URL, or the SQLite file) to var/backups/, or restores one:
