@@ -16,6 +16,10 @@ from tests.conftest import make_update
 
 State = DraftPdf.State
 
+# The worker closes a connection it finds inside a transaction (as Django's request cycle
+# does); on PostgreSQL that would close the test's own, so these tests run without one.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def run_worker():
     """What `manage.py db_worker` does, until the queue is empty."""

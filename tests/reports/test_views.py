@@ -33,6 +33,7 @@ def board_administrator(administrator):
     return client
 
 
+@pytest.mark.django_db(transaction=True)  # the worker runs here: see tests/reports/test_drafts.py
 def test_a_reader_can_list_preview_and_download_but_not_issue(small_review, clerk):
     report = small_review["report"]
     page = urls(report)
