@@ -24,7 +24,7 @@ def record(kind, *, request=None, user=None, username="", detail=""):
         user = request.user if request.user.is_authenticated else None
     if user is not None:
         username = user.get_username()
-    elif username and not get_user_model().objects.filter(username=username).exists():
+    elif username and not _is_a_username(username):
         username = ""
     event = SecurityEvent.objects.create(
         kind=kind,
@@ -51,6 +51,14 @@ def record(kind, *, request=None, user=None, username="", detail=""):
         extra={"security": fields},
     )
     return event
+
+
+def _is_a_username(typed):
+    """Whether `typed` is an existing user's username (any text can be typed into the box)."""
+    field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
+    if len(typed) > field.max_length or "\x00" in typed:
+        return False  # PostgreSQL refuses a NUL in a query; no username is that long
+    return get_user_model().objects.filter(**{field.name: typed}).exists()
 
 
 def _client_ip(request):

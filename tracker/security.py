@@ -1,5 +1,6 @@
 """Response hardening that Django's SecurityMiddleware does not do by itself."""
 
+from django.contrib.auth import get_user_model
 from django.utils.cache import add_never_cache_headers
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -38,3 +39,17 @@ class NoRequestDataExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+
+def axes_username(request, credentials=None):
+    """The username django-axes counts failures against, as a database column can hold it.
+
+    The sign-in form does not limit what is typed into the username box (Django sets only
+    the input's maxlength); axes stores it in a 255-character column, which PostgreSQL
+    refuses to overflow and which can hold no NUL. No real username is longer than the
+    user model allows, so longer ones are cut to that length, NUL bytes replaced.
+    """
+    field = get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD)
+    source = credentials if credentials is not None else getattr(request, "POST", {})
+    username = source.get(field.name) or ""
+    return str(username).replace("\x00", "\ufffd")[: field.max_length]

@@ -145,6 +145,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# What was typed as the username, cut to a username's length (see tracker/security.py).
+AXES_USERNAME_CALLABLE = "tracker.security.axes_username"
 
 # Sessions end after 30 minutes without a request (each request renews them), and at sign-out.
 SESSION_COOKIE_AGE = int(os.environ.get("TRACKER_SESSION_SECONDS", str(30 * 60)))
