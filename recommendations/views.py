@@ -23,6 +23,9 @@ from .history import changes_since, recommendation_history
 from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
 from .roles import is_board_administrator, may_report_for, reporting_agencies
 
+# A message's tag telling static/js/app.js that the form's draft was saved and can go.
+DRAFT_SAVED = "draft-saved"
+
 
 @require_GET
 def home(request):
@@ -155,7 +158,7 @@ def update_create(request, slug, number):
                 update.recommendation_id == recommendation.pk
                 and update.author_id == request.user.pk
             ):
-                messages.success(request, "Your progress update has been posted.")
+                messages.success(request, "Your progress update has been posted.", DRAFT_SAVED)
                 return redirect(_timeline_url(recommendation, update))
             form.add_error(None, "This form has already been used. Reload the page to start again.")
     return render(
@@ -189,7 +192,9 @@ def update_correct(request, pk):
     )
     if form.is_bound and form.is_valid():
         if form.cleaned_data["version"] == update.version and form.is_unchanged(update):
-            messages.info(request, "You did not change anything, so the update was not changed.")
+            messages.info(
+                request, "You did not change anything, so the update was not changed.", DRAFT_SAVED
+            )
             return redirect(_timeline_url(recommendation, update))
         try:
             services.progress_update_correct(
@@ -208,6 +213,7 @@ def update_correct(request, pk):
             messages.success(
                 request,
                 "Your correction has been saved. The earlier wording is kept in the change history.",
+                DRAFT_SAVED,
             )
             return redirect(_timeline_url(recommendation, update))
     context["form"] = form
