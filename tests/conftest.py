@@ -6,6 +6,10 @@ import itertools
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations import loading, services
 from recommendations.models import Status
@@ -104,6 +108,45 @@ def reader(db):
 @pytest.fixture
 def recommendation(review, police, council):
     return make_recommendation(review, police, number=1, supporting_agencies=[council])
+
+
+def enrol_second_factor(user):
+    """An authenticator app for `user`, as if set up: the device that makes their codes."""
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=True, defaults={"name": "Test authenticator"}
+    )
+    return device
+
+
+def next_code(device):
+    """The code `device`'s app shows now (or the next one, if now's was already used)."""
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    step = max(totp.t(), device.last_t + 1)
+    totp.time = device.t0 + step * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
+@pytest.fixture(autouse=True)
+def second_factor_at_sign_in(monkeypatch):
+    """`client.force_login(user)` signs editors and administrators in with both factors.
+
+    Their session is verified the way a code typed on the verify page verifies it (the
+    device's id in the session, checked by django-otp's middleware on every request);
+    tests/tracker/test_two_factor.py covers the pages and the refusal without it.
+    """
+    sign_in = Client._login
+
+    def _login(client, user, backend=None):
+        sign_in(client, user, backend)
+        from tracker.two_factor import required
+
+        if required(user):
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = enrol_second_factor(user).persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "_login", _login)
 
 
 @pytest.fixture(autouse=True)

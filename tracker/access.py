@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 
 from recommendations.models import PartnerAgency, ProgressUpdate, Recommendation, Review
 from recommendations.roles import is_board_administrator
 
-from . import audit
+from . import audit, two_factor
 
 ANONYMOUS = "anonymous"
 READER = "reader"
@@ -88,6 +88,11 @@ class Rule:
 POLICY = {
     # Sign-in and account. Sign-out is POST only (Django refuses GET with 405).
     "login": Rule(get=EVERYONE, post=EVERYONE),
+    # The second factor (tracker/two_factor.py): everyone signed in may enrol and verify;
+    # it is required of editors and administrators only.
+    "two_factor_setup": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own device"),
+    "two_factor_verify": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "two_factor_recovery_codes": Rule(get=SIGNED_IN),
     "logout": Rule(post=SIGNED_IN),
     "password_change": Rule(get=SIGNED_IN, post=SIGNED_IN),
     "password_change_done": Rule(get=SIGNED_IN),
@@ -183,12 +188,24 @@ class AccessPolicyMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or is_exempt(match.view_name):
+        if match is None:
             return None
-        refusal = check(request, match.view_name, view_kwargs)
-        if refusal is None:
-            return None
-        audit.record(audit.Kind.REFUSED, request=request, detail=f"{match.view_name}: {refusal}")
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied("The access policy refuses this request.")
+        refusal = (
+            None if is_exempt(match.view_name) else check(request, match.view_name, view_kwargs)
+        )
+        if refusal is not None:
+            detail = f"{match.view_name}: {refusal}"
+            audit.record(audit.Kind.REFUSED, request=request, detail=detail)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("The access policy refuses this request.")
+        if (
+            request.method not in ("GET", "HEAD")
+            and match.view_name not in two_factor.FREE
+            and two_factor.owed(request)
+        ):
+            # Reading needs a password; changing anything also needs the second factor.
+            detail = f"{match.view_name}: second factor not given"
+            audit.record(audit.Kind.REFUSED, request=request, detail=detail)
+            return redirect(two_factor.url_for(request.user, request.get_full_path()))
+        return None

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "tracker",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "tracker.access.AccessPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -147,6 +151,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 # What was typed as the username, cut to a username's length (see tracker/security.py).
 AXES_USERNAME_CALLABLE = "tracker.security.axes_username"
+
+# Two-factor sign-in for editors and administrators (tracker/two_factor.py); demo mode
+# exempts everyone. Each wrong code in a row doubles the wait before the next try.
+OTP_TOTP_ISSUER = "Recommendations tracker"
 
 # Sessions end after 30 minutes without a request (each request renews them), and at sign-out.
 SESSION_COOKIE_AGE = int(os.environ.get("TRACKER_SESSION_SECONDS", str(30 * 60)))

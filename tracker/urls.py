@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
-from . import views
+from . import two_factor, views
 from .converters import SpreadsheetFormat
 
 register_converter(SpreadsheetFormat, "sheet")
@@ -12,7 +12,14 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     # Sign-in, sign-out and password change only: passwords are reset by the administrator.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", two_factor.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor.setup, name="two_factor_setup"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password_change/",

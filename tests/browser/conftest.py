@@ -84,6 +84,22 @@ def assert_accessible(page):
 def sign_in(page, username):
     page.goto(f"{page.base_url}/accounts/login/")
     assert_accessible(page)
+    sign_in_here(page, username)
+
+
+def sign_in_here(page, username):
+    """Sign in on the sign-in page shown; editors and administrators then type their code."""
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import enrol_second_factor, next_code
+    from tracker.two_factor import required
+
+    user = get_user_model().objects.get(username=username)
+    device = enrol_second_factor(user) if required(user) else None
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        page.get_by_role("heading", level=1, name="Enter your sign-in code").wait_for()
+        page.get_by_label("Code", exact=True).fill(next_code(device))
+        page.get_by_role("button", name="Continue").click()

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from recommendations.models import ProgressUpdate
-from tests.browser.conftest import PASSWORD, assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, sign_in_here
 from tests.browser.test_progress_journey import data  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,9 +29,7 @@ def test_text_typed_before_the_session_expired_is_back_after_signing_in_again(pa
 
     page.get_by_role("heading", level=1, name="Sign in").wait_for()
     assert not ProgressUpdate.objects.filter(recommendation=data["disruption"]).exists()
-    page.get_by_label("Username").fill("editor.police")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_here(page, "editor.police")
 
     page.wait_for_url(form_url)
     assert page.get_by_label("Narrative", exact=True).input_value() == NARRATIVE

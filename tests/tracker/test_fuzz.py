@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 
 from recommendations.models import NARRATIVE_MAX_LENGTH, ProgressUpdate, Status
 from reports.models import ReportVersion
-from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
+from tests.conftest import (
+    enrol_second_factor,
+    make_agency,
+    make_recommendation,
+    make_review,
+    make_update,
+    make_user,
+)
 from tests.reports.conftest import make_report
 from tests.tracker.test_access_policy import tracked_tables
 from tracker import access
@@ -243,6 +250,24 @@ def test_confirming_a_forged_import_never_fails_and_saves_nothing(world, token, 
     post_and_check(client, url, {"token": token}, success=lambda response: False)
 
 
+@FUZZ
+@given(
+    code=st.one_of(nasty_text, st.integers(-1, 10**8).map(str)),
+    view=st.sampled_from(["two_factor_verify", "two_factor_setup"]),
+    next_url=st.one_of(st.just("//evil.example/"), nasty_text),
+)
+def test_second_factor_codes_never_fail_and_change_nothing(world, code, view, next_url):
+    enrol_second_factor(world["editor"])  # the administrator has no app yet: set-up
+    username = "editor.police" if view == "two_factor_verify" else "admin"
+    client = Client()
+    client.post(reverse("login"), {"username": username, "password": "a-long-test-password"})
+
+    response = post_and_check(
+        client, reverse(view), {"code": code, "next": next_url}, success=lambda r: False
+    )
+    assert response.status_code in (302, 400), response.status_code
+
+
 def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
     fuzzed = {
         "login",
@@ -254,6 +279,8 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "recommendations:recommendation_import",
         "recommendations:recommendation_import_confirm",
         "reports:issue",
+        "two_factor_setup",
+        "two_factor_verify",
     }
     # Forms with nothing to type (sign-out) or covered by Django's own (password change)
     # and the reminder preference (a yes/no choice) are left to their own tests.
