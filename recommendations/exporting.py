@@ -33,41 +33,43 @@ def recommendation_rows(recommendations):
         [r.latest_update_id for r in recommendations if r.latest_update_id]
     )
     for r in recommendations:
-        update = latest.get(r.latest_update_id)
-        yield [
-            r.number,
-            r.short_title,
-            r.text,
-            r.theme.name if r.theme else "",
-            r.lead_agency.name,
-            "; ".join(agency.name for agency in r.supporting_agencies.all()),
-            r.lead_officer,
-            r.target_date,
-            Status(r.status).label,
-            update.date if update else None,
-            update.narrative if update else "",
-            update.evidence_of_impact if update else "",
-        ]
+        yield _row(
+            r,
+            theme=r.theme.name if r.theme else "",
+            lead_agency=r.lead_agency.name,
+            supporting_agencies=[agency.name for agency in r.supporting_agencies.all()],
+            update=latest.get(r.latest_update_id),
+        )
 
 
 def report_rows(content):
     """Rows of a report's table of all recommendations, as at its cut-off."""
     for entry in content.recommendations:
-        update = entry.latest_update
-        yield [
-            entry.number,
-            entry.short_title,
-            entry.text,
-            entry.theme,
-            entry.lead_agency,
-            "; ".join(entry.supporting_agencies),
-            entry.lead_officer,
-            entry.target_date,
-            Status(entry.status).label,
-            update.date if update else None,
-            update.narrative if update else "",
-            update.evidence_of_impact if update else "",
-        ]
+        yield _row(
+            entry,
+            theme=entry.theme,
+            lead_agency=entry.lead_agency,
+            supporting_agencies=entry.supporting_agencies,
+            update=entry.latest_update,
+        )
+
+
+def _row(item, *, theme, lead_agency, supporting_agencies, update):
+    """One action-plan row, in the order of ACTION_PLAN_HEADER."""
+    return [
+        item.number,
+        item.short_title,
+        item.text,
+        theme,
+        lead_agency,
+        "; ".join(supporting_agencies),
+        item.lead_officer,
+        item.target_date,
+        Status(item.status).label,
+        update.date if update else None,
+        update.narrative if update else "",
+        update.evidence_of_impact if update else "",
+    ]
 
 
 def spreadsheet_response(rows, *, fmt, name):

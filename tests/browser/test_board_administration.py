@@ -9,9 +9,10 @@ import re
 import pytest
 
 from recommendations.models import Recommendation, Status
-from reports.models import Report, ReportKind
+from reports.models import Report
 from tests.browser.conftest import assert_accessible, sign_in
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
+from tests.reports.conftest import make_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,14 +33,7 @@ def data(transactional_db):
         evidence_of_impact="40 disruption plans in place.",
     )
     make_user("admin", administrator=True)
-    Report.objects.create(
-        review=review,
-        kind=ReportKind.INTERIM,
-        title="Interim progress report",
-        committee=review.committee,
-        meeting_date=datetime.date(2016, 12, 8),
-        as_at=datetime.date(2016, 11, 30),
-    )
+    make_report(review)
     return {"review": review}
 
 

@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import ProgressUpdate, Status
-from reports.models import Report, ReportKind, ReportVersion
+from reports.models import ReportVersion
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
+from tests.reports.conftest import make_report
 
 TODAY = datetime.date(2016, 11, 30)
 DATE = datetime.date(2016, 11, 1)
@@ -591,14 +592,7 @@ def test_a_bad_correction_saves_nothing(recommendation, police_editor, overrides
 
 def test_a_locked_update_cannot_be_corrected(recommendation, police_editor, administrator):
     update = make_update(recommendation, police_editor, date=DATE, narrative="Reported.")
-    report = Report.objects.create(
-        review=recommendation.review,
-        kind=ReportKind.INTERIM,
-        title="Interim",
-        committee="C",
-        meeting_date=datetime.date(2016, 12, 8),
-        as_at=datetime.date(2016, 11, 30),
-    )
+    report = make_report(recommendation.review)
     ReportVersion.objects.create(
         report=report,
         number=1,

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 
 from recommendations.models import Status
-from reports.models import Report, ReportKind, ReportVersion
+from reports.models import ReportVersion
 from tests.conftest import make_recommendation, make_update
+from tests.reports.conftest import make_report
 from tracker.backups import backup, restore
 
 TABLES = [
@@ -32,14 +33,7 @@ def recorded(review, police, council, police_editor, administrator):
             status=Status.BLUE,
             evidence_of_impact="Audited.",
         )
-    report = Report.objects.create(
-        review=review,
-        kind=ReportKind.INTERIM,
-        title="Interim",
-        committee="Committee",
-        meeting_date=datetime.date(2016, 12, 8),
-        as_at=datetime.date(2016, 11, 30),
-    )
+    report = make_report(review)
     pdf = b"%PDF-1.7 issued bytes"
     ReportVersion.objects.create(
         report=report,
