@@ -93,6 +93,13 @@ class PartnerAgencyQuerySet(models.QuerySet):
             Q(pk=recommendation.lead_agency_id) | Q(supported_recommendations=recommendation)
         ).distinct()
 
+    def of_review(self, review):
+        """The agencies that own any recommendation of `review`, as lead or supporting."""
+        return self.filter(
+            Q(pk__in=review.recommendations.values("lead_agency"))
+            | Q(pk__in=review.recommendations.values("supporting_agencies"))
+        )
+
 
 class PartnerAgency(models.Model):
     """An agency of the partnership that owns recommendations and reports progress."""

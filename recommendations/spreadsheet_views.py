@@ -46,9 +46,7 @@ def _administrator_only(request):
 
 def _progress_agencies(request, review):
     """The agencies whose progress `request.user` may upload for this review."""
-    agencies = PartnerAgency.objects.filter(
-        pk__in=review.recommendations.values("lead_agency")
-    ) | PartnerAgency.objects.filter(pk__in=review.recommendations.values("supporting_agencies"))
+    agencies = PartnerAgency.objects.of_review(review)
     if not is_board_administrator(request.user):
         agencies = agencies.filter(editors=request.user)
     agencies = agencies.distinct().order_by("name")

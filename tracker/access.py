@@ -65,12 +65,7 @@ def _update_agency(pk, **kwargs):
 
 
 def _review_agencies(slug, **kwargs):
-    review = get_object_or_404(Review, slug=slug)
-    lead = PartnerAgency.objects.filter(pk__in=review.recommendations.values("lead_agency"))
-    supporting = PartnerAgency.objects.filter(
-        pk__in=review.recommendations.values("supporting_agencies")
-    )
-    return lead | supporting
+    return PartnerAgency.objects.of_review(get_object_or_404(Review, slug=slug))
 
 
 @dataclass(frozen=True)
