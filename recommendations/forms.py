@@ -4,67 +4,29 @@ They check what a person typed; the services check it again against the rules (d
 ownership, permission), so a forged field never gets further than a form error.
 """
 
-import datetime
-
 from django import forms
-from django.core.exceptions import ValidationError
 
-from .models import NARRATIVE_MAX_LENGTH, CompletionDecision, PartnerAgency, Status, Theme
+from govuk.forms import DateField
+
+from .models import (
+    NARRATIVE_MAX_LENGTH,
+    CompletionDecision,
+    PartnerAgency,
+    Recommendation,
+    Status,
+    Theme,
+)
 
 SEARCH_MAX_LENGTH = 200
 
-
-class DateWidget(forms.MultiWidget):
-    """The GOV.UK date input: day, month and year boxes (`date_day`, `date_month`, ...)."""
-
-    def __init__(self, attrs=None):
-        super().__init__(
-            {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
-        )
-
-    def decompress(self, value):
-        if isinstance(value, datetime.date):
-            return [str(value.day), str(value.month), str(value.year)]
-        return [None, None, None]
-
-
-class DateField(forms.Field):
-    """A date typed as day, month and year, with the GOV.UK pattern's error messages."""
-
-    widget = DateWidget
-    default_error_messages = {
-        "required": "Enter the date",
-        "incomplete": "The date must include a {missing}",
-        "invalid": "The date must be a real date",
-        "year": "The year must include 4 numbers",
-    }
-
-    def to_python(self, value):
-        if not isinstance(value, list | tuple) or len(value) != 3:
-            value = [None, None, None]
-        parts = [(part or "").strip() for part in value]
-        if not any(parts):
-            return None
-        missing = [
-            name for name, part in zip(("day", "month", "year"), parts, strict=True) if not part
-        ]
-        if missing:
-            raise ValidationError(
-                self.error_messages["incomplete"].format(missing=" and ".join(missing)),
-                code="incomplete",
-            )
-        if not all(part.isascii() and part.isdigit() for part in parts):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        day, month, year = (int(part) for part in parts)
-        if len(parts[2]) != 4:
-            raise ValidationError(self.error_messages["year"], code="year")
-        try:
-            return datetime.date(year, month, day)
-        except ValueError as error:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from error
-
-    def has_changed(self, initial, data):
-        return self.to_python(data) != initial
+# Shown under each status radio (govuk/_field_radios.html reads a field's `choice_hints`).
+STATUS_HINTS = {
+    Status.NOT_STARTED: "Work has not begun.",
+    Status.RED: "Off track: will not be delivered as planned.",
+    Status.AMBER: "At risk: some slippage.",
+    Status.GREEN: "On track.",
+    Status.BLUE: "Complete: delivered and handed over to normal business.",
+}
 
 
 def _text_field(label, *, required, required_message="", hint=""):
@@ -102,6 +64,7 @@ class ProgressUpdateFields(forms.Form):
             "invalid_choice": "Select a status from the list",
         },
     )
+    status.choice_hints = STATUS_HINTS
     narrative = _text_field(
         "Narrative",
         required=True,
@@ -228,6 +191,25 @@ class DashboardFilterForm(forms.Form):
             for name, value in getattr(self, "cleaned_data", {}).items()
             if value not in (None, "", False)
         }
+
+
+def dashboard_selection(request, review, today):
+    """The dashboard's filter form, its valid filters, and the rows they select but status."""
+    form = DashboardFilterForm(request.GET or None, review=review)
+    filters = form.filters() if form.is_bound else {}
+    rows = Recommendation.objects.filter(review=review).for_dashboard(today)
+    return form, filters, _filtered(rows, filters, request.user)
+
+
+def _filtered(rows, filters, user):
+    """Apply the dashboard's filters except status, which the counts are computed before."""
+    if "lead_agency" in filters:
+        rows = rows.filter(lead_agency=filters["lead_agency"])
+    if "theme" in filters:
+        rows = rows.filter(theme=filters["theme"])
+    if filters.get("mine"):
+        rows = rows.owned_by(user.agencies.all())
+    return rows.matching(filters.get("q", ""))
 
 
 class CompletionDecisionForm(forms.Form):

@@ -7,11 +7,11 @@ row carries. Back-dated loads (fixtures, imports) may pass `history_date`.
 
 import uuid
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from .calendar import calendar
 from .models import (
     CompletionDecision,
     PartnerAgency,
@@ -232,8 +232,7 @@ def _issued_cut_off(recommendation):
     An instance lives for one request; a correction reads its recommendation afresh.
     """
     if not hasattr(recommendation, "_issued_cut_off"):
-        Report = apps.get_model("reports", "Report")  # the reports app depends on this one
-        recommendation._issued_cut_off = Report.objects.issued_cut_off(recommendation.review_id)
+        recommendation._issued_cut_off = calendar().closed_through(recommendation.review_id)
     return recommendation._issued_cut_off
 
 

@@ -9,15 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reports.models import Report
-
 from . import chasing, services
-from .exporting import recommendation_rows, spreadsheet_response
+from .calendar import calendar
 from .forms import (
     CompletionDecisionForm,
-    DashboardFilterForm,
     ProgressUpdateCorrectionForm,
     ProgressUpdateForm,
+    dashboard_selection,
 )
 from .history import changes_since, recommendation_history
 from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
@@ -39,8 +37,8 @@ def home(request):
 def dashboard(request, slug):
     review = get_object_or_404(Review, slug=slug)
     today = timezone.localdate()
-    form, filters, rows = _dashboard_rows(request, review, today)
-    last_report = Report.objects.cut_off_before(review, today)
+    form, filters, rows = dashboard_selection(request, review, today)
+    last_report = calendar().last_before(review, today)
     rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
     counts = Counter(row.status for row in rows)
     shown = [row for row in rows if row.status == filters.get("status", row.status)]
@@ -60,38 +58,6 @@ def dashboard(request, slug):
             "administrator": is_board_administrator(request.user),
         },
     )
-
-
-@require_GET
-def dashboard_export(request, slug, fmt):
-    """The dashboard's current view, filters included, as the board's action plan."""
-    review = get_object_or_404(Review, slug=slug)
-    today = timezone.localdate()
-    _, filters, rows = _dashboard_rows(request, review, today)
-    if "status" in filters:
-        rows = rows.filter(status=filters["status"])
-    rows = list(rows.prefetch_related("supporting_agencies"))
-    name = f"{review.slug}-action-plan-{today:%Y-%m-%d}"
-    return spreadsheet_response(recommendation_rows(rows), fmt=fmt, name=name)
-
-
-def _dashboard_rows(request, review, today):
-    """The dashboard's filter form, its valid filters, and the rows they select but status."""
-    form = DashboardFilterForm(request.GET or None, review=review)
-    filters = form.filters() if form.is_bound else {}
-    rows = Recommendation.objects.filter(review=review).for_dashboard(today)
-    return form, filters, _filtered(rows, filters, request.user)
-
-
-def _filtered(rows, filters, user):
-    """Apply the dashboard's filters except status, which the counts are computed before."""
-    if "lead_agency" in filters:
-        rows = rows.filter(lead_agency=filters["lead_agency"])
-    if "theme" in filters:
-        rows = rows.filter(theme=filters["theme"])
-    if filters.get("mine"):
-        rows = rows.owned_by(user.agencies.all())
-    return rows.matching(filters.get("q", ""))
 
 
 @require_GET
@@ -306,7 +272,7 @@ def my_agency(request, slug):
     administrator = is_board_administrator(request.user)
     agencies = list(PartnerAgency.objects.all() if administrator else request.user.agencies.all())
     rows = Recommendation.objects.filter(review=review).for_agency_page(agencies, today)
-    last_report = Report.objects.cut_off_before(review, today)
+    last_report = calendar().last_before(review, today)
     rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
     return render(
         request,
@@ -316,7 +282,7 @@ def my_agency(request, slug):
             "administrator": administrator,
             "agencies": [_agency_summary(agency, rows) for agency in agencies],
             "last_report": last_report,
-            "next_report": Report.objects.next_cut_off(review, today),
+            "next_report": calendar().next_from(review, today),
             "today": today,
             "nav_current": "my_agency",
         },

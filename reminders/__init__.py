@@ -1,0 +1,1 @@
+"""E-mail reminders before each report cut-off, and the opt-outs."""

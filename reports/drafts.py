@@ -18,6 +18,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from .models import DraftPdf
 from .rendering import render_report_html
@@ -43,6 +44,12 @@ def draft_request(*, report):
         _enqueue(draft)
         draft.refresh_from_db()
     return draft
+
+
+@task()
+def render_draft(draft_id):
+    """The report worker's task (`manage.py db_worker`): print a queued draft PDF."""
+    draft_render(draft_id=draft_id)
 
 
 def draft_render(*, draft_id):
@@ -94,8 +101,6 @@ def _failed_attempt(draft, error):
 
 
 def _enqueue(draft):
-    from .tasks import render_draft
-
     result = render_draft.enqueue(draft.pk)
     DraftPdf.objects.filter(pk=draft.pk).update(task_id=str(result.id))
 

@@ -10,9 +10,9 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from recommendations.exporting import report_rows, spreadsheet_response
 from recommendations.models import Review
 from recommendations.roles import is_board_administrator
+from spreadsheets.exporting import report_rows, spreadsheet_response
 
 from . import drafts, services
 from .assembly import report_content

@@ -11,7 +11,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from recommendations import loading, services
+from operations import loading
+from recommendations import services
 from recommendations.models import Status
 from recommendations.roles import BOARD_ADMINISTRATORS
 
@@ -133,13 +134,13 @@ def second_factor_at_sign_in(monkeypatch):
 
     Their session is verified the way a code typed on the verify page verifies it (the
     device's id in the session, checked by django-otp's middleware on every request);
-    tests/tracker/test_two_factor.py covers the pages and the refusal without it.
+    tests/accounts/test_two_factor.py covers the pages and the refusal without it.
     """
     sign_in = Client._login
 
     def _login(client, user, backend=None):
         sign_in(client, user, backend)
-        from tracker.two_factor import required
+        from accounts.two_factor import required
 
         if required(user):
             session = client.session

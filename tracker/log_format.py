@@ -5,7 +5,7 @@ import logging
 
 
 class Formatter(logging.Formatter):
-    """Plain records as usual; security events (tracker/audit.py) as one JSON object a line."""
+    """Plain records as usual; security events (accounts/audit.py) as one JSON object a line."""
 
     def format(self, record):
         fields = getattr(record, "security", None)

@@ -64,10 +64,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
-    "tracker",
+    "govuk",
     "recommendations",
+    "accounts",
+    "spreadsheets",
     "reports",
     "reminders",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -80,10 +83,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "tracker.access.AccessPolicyMiddleware",
+    "accounts.access.AccessPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "tracker.security.NoStoreForSignedInMiddleware",
+    "accounts.security.NoStoreForSignedInMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -138,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Sign-in: django-axes locks an account from the address it is attacked from (username and
 # IP address together, so other users, even behind the same council proxy, are unaffected)
-# after 5 failed sign-ins in a row, for 15 minutes, and shows registration/locked_out.html.
+# after 5 failed sign-ins in a row, for 15 minutes, and shows accounts/locked_out.html.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -147,12 +150,12 @@ AXES_FAILURE_LIMIT = int(os.environ.get("TRACKER_SIGN_IN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-# What was typed as the username, cut to a username's length (see tracker/security.py).
-AXES_USERNAME_CALLABLE = "tracker.security.axes_username"
+# What was typed as the username, cut to a username's length (see accounts/security.py).
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 
-# Two-factor sign-in for editors and administrators (tracker/two_factor.py); demo mode
+# Two-factor sign-in for editors and administrators (accounts/two_factor.py); demo mode
 # exempts everyone. Each wrong code in a row doubles the wait before the next try.
 OTP_TOTP_ISSUER = "Recommendations tracker"
 
@@ -240,13 +243,16 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
 
 # Reminders start this many days before a report's cut-off; links in them start with this.
+# Where the record finds the reports' cut-off dates (recommendations/calendar.py).
+TRACKER_REPORTING_CALENDAR = "reports.calendar"
+
 REMINDER_DAYS_BEFORE = int(os.environ.get("TRACKER_REMINDER_DAYS_BEFORE", "14"))
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000")
 
 # Error e-mails go to DJANGO_ADMINS (comma-separated addresses) and carry no submitted
-# data or local variables (tracker/security.py).
+# data or local variables (accounts/security.py).
 ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
-DEFAULT_EXCEPTION_REPORTER_FILTER = "tracker.security.NoRequestDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "accounts.security.NoRequestDataExceptionReporterFilter"
 
 LOGGING = {
     "version": 1,
@@ -255,6 +261,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
     # Sign-ins, failures, lock-outs, refusals, issues, downloads: one JSON line each.
-    # axes would log the username as typed (maybe a password): tracker/audit.py logs instead.
+    # axes would log the username as typed (maybe a password): accounts/audit.py logs instead.
     "loggers": {"security": {"level": "INFO"}, "axes": {"level": "ERROR"}},
 }

@@ -91,8 +91,8 @@ def sign_in_here(page, username):
     """Sign in on the sign-in page shown; editors and administrators then type their code."""
     from django.contrib.auth import get_user_model
 
+    from accounts.two_factor import required
     from tests.conftest import enrol_second_factor, next_code
-    from tracker.two_factor import required
 
     user = get_user_model().objects.get(username=username)
     device = enrol_second_factor(user) if required(user) else None

@@ -17,7 +17,7 @@ from django.test import override_settings
 from django.utils import timezone
 from pypdf import PdfReader
 
-from recommendations.loading import load_demo, load_review, read_json
+from operations.loading import load_demo, load_review, read_json
 from recommendations.models import Status
 from reports.models import ReportKind
 from reports.rendering import render_report_pdf

@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.tracker.test_access_policy import client_for, url_for, world  # noqa: F401
-from tracker import access
+from accounts import access
+from tests.accounts.test_access_policy import client_for, url_for, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_the_marker_passes_through_every_form_and_no_log_or_email_keeps_it(
 
 
 def _route(view_name):
-    from tests.tracker.test_access_policy import project_urls
+    from tests.accounts.test_access_policy import project_urls
 
     return "".join(f"<{n}>" for n in project_urls()[view_name])
 

@@ -17,8 +17,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from accounts import access
 from recommendations.models import NARRATIVE_MAX_LENGTH, ProgressUpdate, Status
 from reports.models import ReportVersion
+from tests.accounts.test_access_policy import tracked_tables
 from tests.conftest import (
     enrol_second_factor,
     make_agency,
@@ -28,8 +30,6 @@ from tests.conftest import (
     make_user,
 )
 from tests.reports.conftest import make_report
-from tests.tracker.test_access_policy import tracked_tables
-from tracker import access
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +228,7 @@ def test_signing_in_never_fails_and_never_sends_anyone_off_the_site(
 def test_uploading_a_spreadsheet_never_fails_and_saves_nothing(world, content, name, agency, kind):
     administrator = kind == "recommendation_import"
     client = signed_in(world["administrator" if administrator else "editor"])
-    url = reverse(f"recommendations:{kind}", kwargs={"slug": "test-review"})
+    url = reverse(f"spreadsheets:{kind}", kwargs={"slug": "test-review"})
     upload = io.BytesIO(content)
     upload.name = name.replace("\x00", "") or "unnamed"
     fields = {"file": upload}
@@ -245,7 +245,7 @@ def test_uploading_a_spreadsheet_never_fails_and_saves_nothing(world, content, n
 @given(token=uuid_text, kind=st.sampled_from(["progress_upload", "recommendation_import"]))
 def test_confirming_a_forged_import_never_fails_and_saves_nothing(world, token, kind):
     client = signed_in(world["administrator"])
-    url = reverse(f"recommendations:{kind}_confirm", kwargs={"slug": "test-review"})
+    url = reverse(f"spreadsheets:{kind}_confirm", kwargs={"slug": "test-review"})
 
     post_and_check(client, url, {"token": token}, success=lambda response: False)
 
@@ -274,10 +274,10 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "recommendations:update_create",
         "recommendations:update_correct",
         "recommendations:completion_decision",
-        "recommendations:progress_upload",
-        "recommendations:progress_upload_confirm",
-        "recommendations:recommendation_import",
-        "recommendations:recommendation_import_confirm",
+        "spreadsheets:progress_upload",
+        "spreadsheets:progress_upload_confirm",
+        "spreadsheets:recommendation_import",
+        "spreadsheets:recommendation_import_confirm",
         "reports:issue",
         "two_factor_setup",
         "two_factor_verify",

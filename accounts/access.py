@@ -1,0 +1,206 @@
+"""The access policy: who may GET and who may POST every page of the tracker, in one table.
+
+`POLICY` maps each URL name to the roles allowed to read it (GET, and HEAD) and to change
+something through it (POST, and any other method). `AccessPolicyMiddleware` enforces it
+before every view runs; the views keep their own checks as a second line, and
+tests/accounts/test_access_policy.py walks every URL the project resolves against it.
+
+Roles, for one request to one URL:
+- anonymous: not signed in;
+- reader: signed in, editor of no agency, not an administrator (scrutiny clerks);
+- editor of an owning agency: an editor of an agency that owns the URL's object (see
+  `owners`: the agencies that own the recommendation, posted the update, or own
+  recommendations of the review);
+- editor of another agency: an editor of agencies, none of which owns the object;
+- administrator: a board administrator (roles.is_board_administrator).
+
+A URL missing from the table is refused to everyone (and is an error in DEBUG), so a new
+page is closed until somebody decides who may use it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+
+from recommendations.models import PartnerAgency, ProgressUpdate, Recommendation, Review
+from recommendations.roles import is_board_administrator
+
+from . import audit, two_factor
+
+ANONYMOUS = "anonymous"
+READER = "reader"
+OWNING_EDITOR = "editor of owning agency"
+OTHER_EDITOR = "editor of another agency"
+ADMINISTRATOR = "administrator"
+
+ROLES = (ANONYMOUS, READER, OWNING_EDITOR, OTHER_EDITOR, ADMINISTRATOR)
+NOBODY = frozenset()
+SIGNED_IN = frozenset({READER, OWNING_EDITOR, OTHER_EDITOR, ADMINISTRATOR})
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+OWNERS = frozenset({OWNING_EDITOR, ADMINISTRATOR})
+ADMINISTRATORS = frozenset({ADMINISTRATOR})
+
+# Uses recorded in the audit trail when they succeed: view name -> (event, method, status).
+AUDITED = {
+    "reports:issue": (audit.Kind.REPORT_ISSUED, "POST", 302),
+    "reports:draft_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
+    "reports:version_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
+    "reports:table_export": (audit.Kind.DOWNLOADED, "GET", 200),
+    "spreadsheets:dashboard_export": (audit.Kind.DOWNLOADED, "GET", 200),
+}
+
+
+def _recommendation_owners(slug, number, **kwargs):
+    recommendation = get_object_or_404(Recommendation, review__slug=slug, number=number)
+    return PartnerAgency.objects.owning(recommendation)
+
+
+def _update_agency(pk, **kwargs):
+    """The agency that posted the update: only its editors may correct it."""
+    update = get_object_or_404(ProgressUpdate, pk=pk)
+    return PartnerAgency.objects.filter(pk=update.agency_id)
+
+
+def _review_agencies(slug, **kwargs):
+    return PartnerAgency.objects.of_review(get_object_or_404(Review, slug=slug))
+
+
+@dataclass(frozen=True)
+class Rule:
+    get: frozenset = NOBODY
+    post: frozenset = NOBODY
+    # For rules that tell the two kinds of editor apart: the URL's owning agencies.
+    owners: object = None
+    why: str = field(default="", compare=False)
+
+    def allowed(self, method):
+        return self.get if method in ("GET", "HEAD") else self.post
+
+
+POLICY = {
+    # Sign-in and account. Sign-out is POST only (Django refuses GET with 405).
+    "login": Rule(get=EVERYONE, post=EVERYONE),
+    # The second factor (accounts/two_factor.py): everyone signed in may enrol and verify;
+    # it is required of editors and administrators only.
+    "two_factor_setup": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own device"),
+    "two_factor_verify": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "two_factor_recovery_codes": Rule(get=SIGNED_IN),
+    "logout": Rule(post=SIGNED_IN),
+    "password_change": Rule(get=SIGNED_IN, post=SIGNED_IN),
+    "password_change_done": Rule(get=SIGNED_IN),
+    "reminders:preferences": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own setting"),
+    "security_events": Rule(get=ADMINISTRATORS),
+    # Reading: everyone signed in reads everything, drafts of reports included.
+    "recommendations:home": Rule(get=SIGNED_IN),
+    "recommendations:dashboard": Rule(get=SIGNED_IN),
+    "spreadsheets:dashboard_export": Rule(get=SIGNED_IN),
+    "recommendations:my_agency": Rule(get=SIGNED_IN),
+    "recommendations:detail": Rule(get=SIGNED_IN),
+    "spreadsheets:import_template": Rule(get=SIGNED_IN),
+    "reports:list": Rule(get=SIGNED_IN),
+    "reports:preview": Rule(get=SIGNED_IN),
+    "reports:draft_pdf": Rule(get=SIGNED_IN),
+    "reports:draft_status": Rule(get=SIGNED_IN),
+    "reports:table_export": Rule(get=SIGNED_IN),
+    "reports:version_pdf": Rule(get=SIGNED_IN),
+    # Reporting progress: editors of an agency that owns the recommendation or update.
+    "recommendations:update_create": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_owners),
+    "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
+    "spreadsheets:progress_upload": Rule(get=OWNERS, post=OWNERS, owners=_review_agencies),
+    "spreadsheets:progress_upload_confirm": Rule(post=OWNERS, owners=_review_agencies),
+    # The board administrator's work.
+    "recommendations:completion_decision": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "spreadsheets:recommendation_import": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "spreadsheets:recommendation_import_confirm": Rule(post=ADMINISTRATORS),
+    "reports:issue": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+}
+
+# URL namespaces outside this table, and why.
+EXEMPT_NAMESPACES = {
+    "admin": "Django's admin checks is_staff and each model's permissions itself; "
+    "its own login page is the only page it shows to others.",
+}
+
+
+def rule_for(view_name):
+    return POLICY.get(view_name)
+
+
+def is_exempt(view_name):
+    return view_name.split(":", 1)[0] in EXEMPT_NAMESPACES and ":" in view_name
+
+
+def role_of(user, rule, kwargs):
+    """The role `user` has for this URL, under `rule`."""
+    if not user.is_authenticated:
+        return ANONYMOUS
+    if is_board_administrator(user):
+        return ADMINISTRATOR
+    if not user.agencies.exists():
+        return READER
+    if rule.owners is not None and rule.owners(**kwargs).filter(editors=user).exists():
+        return OWNING_EDITOR
+    return OTHER_EDITOR
+
+
+def check(request, view_name, kwargs):
+    """None if the policy lets this request through; otherwise the reason it does not."""
+    rule = rule_for(view_name)
+    if rule is None:
+        if settings.DEBUG:
+            raise ImproperlyConfigured(
+                f"The URL {view_name!r} is not in the access policy (accounts/access.py)."
+            )
+        return "not in the access policy"
+    allowed = rule.allowed(request.method)
+    if not allowed:
+        return "method not allowed to anyone"
+    if allowed >= SIGNED_IN and request.user.is_authenticated:
+        return None  # no need to find out which signed-in role
+    role = role_of(request.user, rule, kwargs)
+    if role in allowed:
+        return None
+    return f"{role} may not {request.method}"
+
+
+class AccessPolicyMiddleware:
+    """Refuses every request the policy does not allow, before the view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.view_name in AUDITED:
+            kind, method, status = AUDITED[match.view_name]
+            if request.method == method and response.status_code == status:
+                audit.record(kind, request=request, detail=match.view_name)
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None:
+            return None
+        refusal = (
+            None if is_exempt(match.view_name) else check(request, match.view_name, view_kwargs)
+        )
+        if refusal is not None:
+            detail = f"{match.view_name}: {refusal}"
+            audit.record(audit.Kind.REFUSED, request=request, detail=detail)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            raise PermissionDenied("The access policy refuses this request.")
+        if (
+            request.method not in ("GET", "HEAD")
+            and match.view_name not in two_factor.FREE
+            and two_factor.owed(request)
+        ):
+            # Reading needs a password; changing anything also needs the second factor.
+            detail = f"{match.view_name}: second factor not given"
+            audit.record(audit.Kind.REFUSED, request=request, detail=detail)
+            return redirect(two_factor.url_for(request.user, request.get_full_path()))
+        return None

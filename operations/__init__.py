@@ -1,0 +1,1 @@
+"""Operations: backups, benchmarks, load-test preparation, synthetic data and loading the fixtures."""

@@ -1,0 +1,15 @@
+"""The reporting calendar the record reads (see recommendations/calendar.py): report cut-offs."""
+
+from .models import Report
+
+
+def last_before(review, on):
+    return Report.objects.cut_off_before(review, on)
+
+
+def next_from(review, on):
+    return Report.objects.next_cut_off(review, on)
+
+
+def closed_through(review_id):
+    return Report.objects.issued_cut_off(review_id)

@@ -1,0 +1,1 @@
+"""CSV and XLSX in and out: importing recommendations, uploading progress, exporting action plans."""

@@ -1,0 +1,88 @@
+"""The board's action plan as a spreadsheet: the dashboard's rows, or a report's table.
+
+Both share one column layout, which the importers read back: exporting and importing
+the same file changes nothing.
+"""
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from recommendations.models import ProgressUpdate, Status
+
+from .files import XLSX_CONTENT_TYPE, write_csv, write_xlsx
+
+ACTION_PLAN_HEADER = [
+    "Number",
+    "Short title",
+    "Recommendation",
+    "Theme",
+    "Lead agency",
+    "Supporting agencies",
+    "Lead officer",
+    "Target date",
+    "Status",
+    "Last update",
+    "Latest narrative",
+    "Evidence of impact",
+]
+FORMATS = ("csv", "xlsx")
+
+
+def recommendation_rows(recommendations):
+    """Rows for recommendations annotated by `with_status()` (owners and theme loaded)."""
+    latest = ProgressUpdate.objects.in_bulk(
+        [r.latest_update_id for r in recommendations if r.latest_update_id]
+    )
+    for r in recommendations:
+        yield _row(
+            r,
+            theme=r.theme.name if r.theme else "",
+            lead_agency=r.lead_agency.name,
+            supporting_agencies=[agency.name for agency in r.supporting_agencies.all()],
+            update=latest.get(r.latest_update_id),
+        )
+
+
+def report_rows(content):
+    """Rows of a report's table of all recommendations, as at its cut-off."""
+    for entry in content.recommendations:
+        yield _row(
+            entry,
+            theme=entry.theme,
+            lead_agency=entry.lead_agency,
+            supporting_agencies=entry.supporting_agencies,
+            update=entry.latest_update,
+        )
+
+
+def _row(item, *, theme, lead_agency, supporting_agencies, update):
+    """One action-plan row, in the order of ACTION_PLAN_HEADER."""
+    return [
+        item.number,
+        item.short_title,
+        item.text,
+        theme,
+        lead_agency,
+        "; ".join(supporting_agencies),
+        item.lead_officer,
+        item.target_date,
+        Status(item.status).label,
+        update.date if update else None,
+        update.narrative if update else "",
+        update.evidence_of_impact if update else "",
+    ]
+
+
+def spreadsheet_response(rows, *, fmt, name):
+    """A download of `rows` under the action plan's header, as CSV or .xlsx."""
+    rows = list(rows)
+    if fmt == "xlsx":
+        data = write_xlsx(ACTION_PLAN_HEADER, rows, title="Action plan")
+        content_type = XLSX_CONTENT_TYPE
+    else:
+        data = write_csv(ACTION_PLAN_HEADER, rows)
+        content_type = "text/csv; charset=utf-8"
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.{fmt}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,82 @@
+"""Sign-in hardening: lock-out after repeated failures, session handling, password rules."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import SecurityEvent
+from tests.conftest import make_user
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+
+
+def sign_in(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_page_and_others_are_unaffected(db):
+    make_user("editor.police")
+    make_user("clerk")
+    attacker = Client()
+
+    for _ in range(5):
+        sign_in(attacker, "editor.police", "guessed-wrong")
+    locked = sign_in(attacker, "editor.police")  # even the right password now
+
+    assert locked.status_code == 429
+    assert (
+        "Sign-in locked for now" in locked.text and "Other accounts are not affected" in locked.text
+    )
+    assert "_auth_user_id" not in attacker.session
+    assert sign_in(Client(), "clerk").status_code == 302, "another user signs in as usual"
+    assert SecurityEvent.objects.filter(kind="locked_out", username="editor.police").exists()
+
+
+def test_signing_in_gives_a_new_session_key_and_signing_out_ends_it_on_the_server(db):
+    make_user("clerk")
+    client = Client()
+    client.get(reverse("login"))
+    client.cookies["sessionid"] = "attacker-chosen-session-key"
+
+    sign_in(client, "clerk")
+    key = client.cookies["sessionid"].value
+    assert key != "attacker-chosen-session-key"
+
+    client.post(reverse("logout"))
+    stale = Client()
+    stale.cookies["sessionid"] = key
+    assert stale.get(reverse("recommendations:home")).status_code == 302, "back to sign-in"
+
+
+def test_a_deactivated_user_is_out_on_the_next_request(db):
+    user = make_user("clerk")
+    client = Client()
+    sign_in(client, "clerk")
+    user.is_active = False
+    user.save()
+
+    response = client.get(reverse("recommendations:home"))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_sessions_end_after_inactivity(settings):
+    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["long enough without any rule", "x7!" * 22, "correct horse battery staple"],
+)
+def test_long_passwords_without_composition_rules_are_accepted(password):
+    validate_password(password)
+
+
+@pytest.mark.parametrize("password", ["short1!", "password123", "qwertyuiop"])
+def test_short_or_common_passwords_are_refused(password):
+    with pytest.raises(ValidationError):
+        validate_password(password)

@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class TrackerConfig(AppConfig):
-    name = "tracker"
-    verbose_name = "Security"
-
-    def ready(self):
-        from . import audit  # noqa: F401  (connects the sign-in signals)
