@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 		DATABASE_URL=$$db $(BENCH) bench --label $$size --output var/bench/$$size.json >/dev/null || exit 1; \
 	done
 	$(BENCH) bench --compare var/bench/demo.json var/bench/large.json | tee var/bench/results.md
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/demo.sqlite3 $(BENCH) bench_uploads --output var/bench/uploads.json | tee var/bench/uploads.md
 
 # Production-like serving on loopback: gunicorn (tracker/gunicorn.conf.py) and WhiteNoise
 # (hashed, compressed static files), DEBUG off, PostgreSQL, and the report worker.

@@ -93,6 +93,26 @@ POLICY = {
     "password_change_done": Rule(get=SIGNED_IN),
     "reminders:preferences": Rule(get=SIGNED_IN, post=SIGNED_IN, why="each user's own setting"),
     "security_events": Rule(get=ADMINISTRATORS),
+    # People (accounts/people.py, accounts/links.py, accounts/passwords.py): the board
+    # administrator's people and agency pages; the pages an e-mailed link opens, for
+    # whoever holds the link (its token is the check); password reset by e-mail.
+    "accounts:people": Rule(get=ADMINISTRATORS),
+    "accounts:person_invite": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "accounts:person": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "accounts:person_deactivate": Rule(post=ADMINISTRATORS),
+    "accounts:person_reactivate": Rule(post=ADMINISTRATORS),
+    "accounts:person_two_factor_reset": Rule(post=ADMINISTRATORS),
+    "accounts:person_invitation_resend": Rule(post=ADMINISTRATORS),
+    "agencies:list": Rule(get=ADMINISTRATORS),
+    "agencies:create": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "agencies:rename": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "accounts:link": Rule(get=EVERYONE, why="the e-mailed token is the check"),
+    "accounts:link_use": Rule(get=EVERYONE, post=EVERYONE, why="the e-mailed token is the check"),
+    "accounts:password_reset": Rule(get=EVERYONE, post=EVERYONE),
+    "accounts:password_reset_done": Rule(get=EVERYONE),
+    "accounts:password_reset_link": Rule(get=EVERYONE, why="the e-mailed token is the check"),
+    "accounts:password_reset_confirm": Rule(get=EVERYONE, post=EVERYONE),
+    "accounts:password_reset_complete": Rule(get=EVERYONE),
     # Reading: everyone signed in reads everything, drafts of reports included.
     "recommendations:home": Rule(get=SIGNED_IN),
     "recommendations:dashboard": Rule(get=SIGNED_IN),
@@ -116,6 +136,12 @@ POLICY = {
     "spreadsheets:recommendation_import": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import_confirm": Rule(post=ADMINISTRATORS),
     "reports:issue": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "reports:issue_status": Rule(get=ADMINISTRATORS),
+    "reports:schedule_add": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "reports:schedule_plan": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "reports:schedule_edit": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "reports:schedule_remove": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:sign_off_queue": Rule(get=ADMINISTRATORS),
 }
 
 # URL namespaces outside this table, and why.

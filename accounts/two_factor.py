@@ -4,6 +4,10 @@ After the password, they give a code from an authenticator app (TOTP, django-otp
 of ten one-time recovery codes. Until they have, they can read every page but change
 nothing: `AccessPolicyMiddleware` sends any other request of theirs here first.
 
+An app is set up only from a set-up link the board administrator's people pages e-mail
+(an invitation, or a two-factor reset): the link's page calls `grant()`, and `setup` refuses
+a session without it. Whoever learns a new editor's password cannot enrol their own app.
+
 Demo mode (TRACKER_DEMO=1, which `make run` sets) exempts everyone, explicitly: its users
 share a published password, so a second factor would protect nothing, and the demo must
 work without a phone.
@@ -33,8 +37,21 @@ from . import audit
 
 RECOVERY_CODES = 10
 SESSION_CODES = "two_factor_recovery_codes"
+# The user this session may set up an app for: set by a set-up link's page only.
+SESSION_GRANT = "two_factor_set_up_for"
 # Pages someone who still owes a second factor may post to.
-FREE = frozenset({"login", "logout", "two_factor_setup", "two_factor_verify", "admin:logout"})
+FREE = frozenset(
+    {
+        "login",
+        "logout",
+        "two_factor_setup",
+        "two_factor_verify",
+        "admin:logout",
+        "accounts:link_use",
+        "accounts:password_reset",
+        "accounts:password_reset_confirm",
+    }
+)
 
 
 def required(user):
@@ -90,7 +107,9 @@ class CodeForm(forms.Form):
     )
 
     def clean_code(self):
-        return "".join(self.cleaned_data["code"].split()).replace("\x00", "")
+        # Recovery codes are lower case; people type them as they like, spaced or not.
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        return code.replace("\x00", "").lower()
 
 
 def qr_svg(text):
@@ -108,13 +127,26 @@ def _spaced(key_base32):
     return " ".join(key_base32[i : i + 4] for i in range(0, len(key_base32), 4))
 
 
+def grant(request, user):
+    """Let this session set up an app for `user`: only a set-up link's page calls this."""
+    request.session[SESSION_GRANT] = user.pk
+
+
+def _granted(request):
+    return request.user.is_authenticated and request.session.get(SESSION_GRANT) == request.user.pk
+
+
 @require_http_methods(["GET", "POST"])
 def setup(request):
-    """Enrol an authenticator app: QR code and secret, confirmed by one code from it."""
+    """Enrol an authenticator app: QR code and secret, confirmed by one code from it.
+
+    Only with a set-up link's grant; without one, the page says to ask the administrator.
+    """
     user = request.user
-    if enrolled(user) and not verified(user):
-        # Replacing the app needs the old one (or a recovery code): a password is not enough.
-        return redirect(url_for(user, _next(request)))
+    if not _granted(request):
+        if request.method == "POST":
+            return redirect(request.get_full_path())
+        return render(request, "accounts/two_factor_needs_link.html", {"enrolled": enrolled(user)})
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -122,6 +154,7 @@ def setup(request):
     if form.is_bound and form.is_valid():
         if device.verify_token(form.cleaned_data["code"]):
             codes = _enrol(user, device)
+            request.session.pop(SESSION_GRANT, None)
             django_otp.login(request, device)
             request.session.cycle_key()
             request.session[SESSION_CODES] = codes

@@ -4,6 +4,26 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+# A date anyone types into the tracker (a target, an update) is in living memory or its
+# plan: year 1 or 9999 is a slip of the keyboard that would sort and print absurdly.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+YEARS_AHEAD = 50
+
+
+def date_range_error(value):
+    """Why `value` is outside the dates the tracker accepts, or None when it is inside."""
+    if value <= EARLIEST_DATE:
+        return "The date must be after 1 January 1900"
+    today = timezone.localdate()
+    try:
+        latest = today.replace(year=today.year + YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + YEARS_AHEAD, day=28)
+    if value > latest:
+        return f"The date must be no more than {YEARS_AHEAD} years from now"
+    return None
 
 
 class DateWidget(forms.MultiWidget):
@@ -51,9 +71,22 @@ class DateField(forms.Field):
         if len(parts[2]) != 4:
             raise ValidationError(self.error_messages["year"], code="year")
         try:
-            return datetime.date(year, month, day)
-        except ValueError as error:
+            date = datetime.date(year, month, day)
+        except (ValueError, OverflowError) as error:  # 31 02, or a month of 2147483648
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
+        problem = date_range_error(date)
+        if problem:
+            raise ValidationError(problem, code="range")
+        return date
 
     def has_changed(self, initial, data):
         return self.to_python(data) != initial
+
+
+def add_service_errors(form, error):
+    """Show a service's ValidationError on the form's fields (or above it, for the rest)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for name, messages_ in error.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)

@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .models import PartnerAgency, ProgressUpdate, Recommendation, Review, Theme
+from .roles import may_report_for
 
 CORRECTABLE_FIELDS = ["date", "status", "narrative", "evidence_of_impact"]
 
@@ -42,13 +45,71 @@ class RecommendationAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(SimpleHistoryAdmin):
+    """The same rules as the pages: through the services, never deleted, never in another's name.
+
+    An update added here is recorded under the signed-in administrator; a correction keeps
+    its agency and author; an update an issued report includes (or the board has decided
+    on) is refused with the reason, as on its page.
+    """
+
     list_display = ["recommendation", "date", "agency", "status", "author", "recorded_at"]
     list_filter = ["status", "agency", "recommendation__review"]
     list_select_related = ["recommendation", "agency", "author"]
     search_fields = ["narrative", "evidence_of_impact"]
     date_hierarchy = "date"
-    readonly_fields = ["recorded_at", "version"]
     raw_id_fields = ["recommendation"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["recommendation", "agency", *CORRECTABLE_FIELDS]
+        return fields if obj is None else [*fields, "author", "recorded_at", "version"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["recommendation", "agency", "author", "recorded_at", "version"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # dated updates are the record; a correction keeps the history
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        admin_user = request.user
+
+        class RefusingForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                if self.instance.pk is not None:
+                    reason = services.progress_update_lock_reason(self.instance)
+                    if reason:
+                        raise ValidationError(
+                            f"{reason} Post a new update to correct the position."
+                        )
+                elif cleaned.get("agency") and not may_report_for(admin_user, cleaned["agency"]):
+                    self.add_error("agency", f"You cannot report progress for {cleaned['agency']}.")
+                return cleaned
+
+            def _post_clean(self):
+                # The author is the signed-in user: set before the model's own checks run.
+                if self.instance.pk is None:
+                    self.instance.author = admin_user
+                super()._post_clean()
+
+        return RefusingForm
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # What the form could not foresee (someone saved meanwhile) is refused by the
+        # services: shown as a message, with nothing saved, instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (
+            ValidationError,
+            PermissionDenied,
+            services.LockedUpdateError,
+            services.StaleUpdateError,
+        ) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, f"Nothing was saved. {text}")
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
         # Through the services, so that the admin keeps the same rules as the pages.
@@ -61,7 +122,7 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
             saved = services.progress_update_create(
                 recommendation=form.cleaned_data["recommendation"],
                 agency=form.cleaned_data["agency"],
-                author=form.cleaned_data["author"],
+                author=request.user,
                 **fields,
             )
             obj.pk = saved.pk

@@ -15,6 +15,7 @@ from .models import (
     Recommendation,
     Status,
     Theme,
+    no_control_characters,
 )
 
 SEARCH_MAX_LENGTH = 200
@@ -35,6 +36,7 @@ def _text_field(label, *, required, required_message="", hint=""):
         help_text=hint,
         required=required,
         max_length=NARRATIVE_MAX_LENGTH,
+        validators=[no_control_characters],
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={
             "required": required_message,
@@ -80,11 +82,28 @@ class ProgressUpdateFields(forms.Form):
         ),
     )
 
+    # Shown to the board administrator only, where a report has been issued (the views
+    # drop it for everyone else): why an entry goes into a reported period late.
+    late_reason = forms.CharField(
+        label="Reason for a late entry (board administrator only)",
+        help_text=(
+            "Needed to post or correct an update dated on or before the cut-off of a report "
+            "already issued. It is kept in the history, and the reports page then shows "
+            "that the issued version no longer matches the record."
+        ),
+        required=False,
+        max_length=90,
+        error_messages={"max_length": "The reason must be 90 characters or fewer"},
+    )
+
+    def __init__(self, *args, late_entries=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not late_entries:
+            del self.fields["late_reason"]
+
     def update_fields(self):
-        return {
-            name: self.cleaned_data[name]
-            for name in ("date", "status", "narrative", "evidence_of_impact")
-        }
+        fields = ("date", "status", "narrative", "evidence_of_impact", "late_reason")
+        return {name: self.cleaned_data[name] for name in fields if name in self.fields}
 
 
 class ProgressUpdateForm(ProgressUpdateFields):
@@ -139,7 +158,9 @@ class ProgressUpdateCorrectionForm(ProgressUpdateFields):
     )
 
     def is_unchanged(self, update):
-        return all(getattr(update, name) == value for name, value in self.update_fields().items())
+        fields = self.update_fields()
+        fields.pop("late_reason", None)
+        return all(getattr(update, name) == value for name, value in fields.items())
 
 
 class DashboardFilterForm(forms.Form):

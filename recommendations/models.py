@@ -4,6 +4,7 @@ Reads live here as named QuerySet methods; writes go through `services.py`.
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,7 +21,30 @@ from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 NARRATIVE_MAX_LENGTH = 5000
-text_validators = [ProhibitNullCharactersValidator()]
+# Control characters other than tab, line feed and carriage return: invisible, meaningless
+# in a narrative, and refused by the XML inside an .xlsx file and a PDF's text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character_error(text):
+    """Why `text` cannot be stored, naming the first control character in it; or None."""
+    found = CONTROL_CHARACTERS.search(str(text))
+    if found is None:
+        return None
+    return (
+        f"contains a control character (U+{ord(found.group()):04X}) that cannot be saved: "
+        "remove it and try again. It is invisible: retyping the text removes it"
+    )
+
+
+def no_control_characters(value):
+    """Validator of every stored text: no control characters other than tab, CR and LF."""
+    problem = control_character_error(value)
+    if problem:
+        raise ValidationError(f"The text {problem}.", code="control_characters")
+
+
+text_validators = [ProhibitNullCharactersValidator(), no_control_characters]
 
 
 def end_of_day(date):
@@ -65,9 +89,9 @@ class Review(models.Model):
     """A published scrutiny review whose recommendations the partnership delivers."""
 
     slug = models.SlugField(unique=True, help_text="Short name used in addresses and file names.")
-    title = models.CharField(max_length=200)
-    committee = models.CharField(max_length=200)
-    responsible_board = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=text_validators)
+    committee = models.CharField(max_length=200, validators=text_validators)
+    responsible_board = models.CharField(max_length=200, validators=text_validators)
     publication_date = models.DateField()
     protective_marking = models.CharField(
         max_length=30, choices=ProtectiveMarking.choices, default=ProtectiveMarking.OFFICIAL
@@ -104,8 +128,8 @@ class PartnerAgencyQuerySet(models.QuerySet):
 class PartnerAgency(models.Model):
     """An agency of the partnership that owns recommendations and reports progress."""
 
-    name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=200, unique=True, validators=text_validators)
+    short_name = models.CharField(max_length=40, unique=True, validators=text_validators)
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="agencies",
@@ -129,7 +153,7 @@ class Theme(models.Model):
     """An optional, ordered grouping of a review's recommendations."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="themes")
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=text_validators)
     position = models.PositiveSmallIntegerField(default=1)
 
     history = HistoricalRecords()
@@ -168,6 +192,11 @@ class RecommendationQuerySet(models.QuerySet):
         # Signed off: the board signed off a claim of completion made since the
         # recommendation was last reported as anything but complete.
         last_not_complete = latest.exclude(status=Status.BLUE).values("date")[:1]
+        # The newest update, returned claims included: "Returned by the board" until the
+        # agency posts again.
+        newest = ProgressUpdate.objects.filter(
+            recommendation=OuterRef("pk"), date__lte=on
+        ).order_by("-date", "-recorded_at", "-pk")
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -176,6 +205,7 @@ class RecommendationQuerySet(models.QuerySet):
             ),
             latest_update_date=Subquery(latest.values("date")[:1]),
             latest_update_id=Subquery(latest.values("pk")[:1]),
+            newest_decision=Subquery(newest.values("completion_decision__decision")[:1]),
             complete_since=Coalesce(
                 Subquery(last_not_complete),
                 Value(datetime.date.min),
@@ -191,6 +221,10 @@ class RecommendationQuerySet(models.QuerySet):
                 )
             ),
         )
+
+    def awaiting_sign_off(self):
+        """Recommendations whose claim of completion awaits the board's decision."""
+        return self.with_status().filter(status=Status.BLUE, signed_off=False)
 
     def owned_by(self, agencies):
         """Recommendations that any of the agencies leads or supports."""
@@ -289,6 +323,11 @@ class Recommendation(models.Model):
         """Reported complete, not yet signed off by the board (needs `with_status()`)."""
         return self.status == Status.BLUE and not self.signed_off
 
+    @property
+    def returned_by_board(self):
+        """The agency's newest update is a claim the board returned (needs `with_status()`)."""
+        return self.newest_decision == CompletionDecision.RETURNED
+
     def is_overdue(self, on):
         """Target date passed on `on` and not complete (needs `with_status()`)."""
         return self.target_date is not None and self.target_date < on and self.status != Status.BLUE
@@ -297,6 +336,15 @@ class Recommendation(models.Model):
 class ProgressUpdateQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-date", "-recorded_at", "-pk")
+
+    def sign_off_queue(self, review):
+        """The claims of completion of `review` awaiting the board's decision, oldest first."""
+        waiting = Recommendation.objects.filter(review=review).awaiting_sign_off()
+        return (
+            self.filter(pk__in=waiting.values("latest_update_id"))
+            .select_related("recommendation", "agency", "author")
+            .order_by("recorded_at", "pk")
+        )
 
     def for_timeline(self):
         """Newest first, with the agency and author each entry shows."""

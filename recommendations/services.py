@@ -10,6 +10,7 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .calendar import calendar
 from .models import (
@@ -119,6 +120,7 @@ def recommendation_save(
     A change to the wording and the owners together is one history row, not one per part.
     `supporting_agencies=None` leaves them as they are.
     """
+    _review_changes_allowed(review.pk)
     recommendation = Recommendation.objects.filter(review=review, number=number).first()
     created = recommendation is None
     recommendation = recommendation or Recommendation(review=review, number=number)
@@ -162,8 +164,13 @@ def progress_update_create(
     evidence_of_impact="",
     submission_key=None,
     recorded_at=None,
+    late_reason="",
 ):
     """Record a progress update by `author` for `agency`.
+
+    Not dated into a period already reported to the committee, unless the board
+    administrator records it late, with a reason (`late_reason`); and not while a report it
+    would change is being issued.
 
     With a `submission_key` (one per form shown), posting the same form twice returns the
     update the first post created instead of creating a second one.
@@ -187,7 +194,10 @@ def progress_update_create(
     )
     try:
         with transaction.atomic():
-            return _save_tracked(update, user=author, history_date=recorded_at)
+            _reported_periods_allow(recommendation.review_id, [date], author, late_reason)
+            return _save_tracked(
+                update, user=author, history_date=recorded_at, reason=_late(late_reason)
+            )
     except IntegrityError:
         # The same form, posted twice at once: the other request saved it first.
         if submission_key is not None:
@@ -195,6 +205,77 @@ def progress_update_create(
             if existing is not None:
                 return existing
         raise
+
+
+class ReportedPeriodError(ValidationError):
+    """A change the committee's reports forbid: into an issued period, or during an issue."""
+
+
+def _reported_periods_allow(review_id, dates, user, late_reason):
+    """Refuse a change dated into a period an issued report covers, or one a report being
+    issued now would show. Locks the review's row first, as the report worker does before
+    it stores what it printed (reports/issuing.py), so the two never interleave."""
+    Review.objects.select_for_update().filter(pk=review_id).exists()
+    reports = calendar()
+    issuing = reports.issuing_through(review_id)
+    if issuing is not None and any(date <= issuing for date in dates):
+        raise ReportedPeriodError(
+            "A progress report that this change would alter is being issued to the committee "
+            "right now. Nothing has been saved: try again in a minute."
+        )
+    closed = reports.closed_through(review_id)
+    if closed is None or all(date > closed for date in dates):
+        return
+    when = date_format(closed, "j F Y")
+    if not is_board_administrator(user):
+        raise ReportedPeriodError(
+            {
+                "date": f"A progress report as at {when} has been issued to the committee, "
+                f"so an update cannot be dated on or before {when}. Post an update dated "
+                f"after {when} instead; the board administrator can record a late "
+                "correction if the report was wrong."
+            }
+        )
+    if not (late_reason or "").strip():
+        raise ReportedPeriodError(
+            {
+                "late_reason": f"A report as at {when} has been issued: say why this late "
+                "entry into the reported period is needed"
+            }
+        )
+
+
+def _late(reason):
+    """The history's change reason for a late entry (simple-history keeps 100 characters)."""
+    reason = (reason or "").strip()
+    return reason and f"Late entry into a reported period: {reason}"[:100]
+
+
+def _review_changes_allowed(review_id):
+    """Refuse any change to the review's record while one of its reports is being issued."""
+    Review.objects.select_for_update().filter(pk=review_id).exists()
+    if calendar().issuing_through(review_id) is not None:
+        raise ReportedPeriodError(
+            "A progress report of this review is being issued to the committee right now. "
+            "Nothing has been saved: try again in a minute."
+        )
+
+
+def progress_update_in_reported_period(update):
+    """Whether an issued report includes `update` (its date is on or before its cut-off)."""
+    locked_through = _issued_cut_off(update.recommendation)
+    return locked_through is not None and update.date <= locked_through
+
+
+def progress_update_period_closed(recommendation):
+    """Whether a report of the recommendation's review has been issued (a period is closed)."""
+    return _issued_cut_off(recommendation) is not None
+
+
+def progress_update_correctable_late(update, user):
+    """Whether `user` may correct `update` though an issued report includes it: the board
+    administrator may (with a reason), unless the board has decided on the claim."""
+    return is_board_administrator(user) and _completion_decision(update) is None
 
 
 def progress_update_lock_reason(update):
@@ -206,8 +287,7 @@ def progress_update_lock_reason(update):
     """
     if _completion_decision(update) is not None:
         return "The board has decided on this claim of completion, so it is kept as reported."
-    locked_through = _issued_cut_off(update.recommendation)
-    if locked_through is not None and update.date <= locked_through:
+    if progress_update_in_reported_period(update):
         return "It is part of a progress report issued to the committee, so it is kept as reported."
     return None
 
@@ -238,12 +318,23 @@ def _issued_cut_off(recommendation):
 
 @transaction.atomic
 def progress_update_correct(
-    *, update, user, expected_version, date, status, narrative, evidence_of_impact=""
+    *,
+    update,
+    user,
+    expected_version,
+    date,
+    status,
+    narrative,
+    evidence_of_impact="",
+    late_reason="",
 ):
     """Correct an update in place, keeping the earlier wording in its history.
 
     Refused with `StaleUpdateError` when someone else changed it since `expected_version`
-    was read, and with `LockedUpdateError` when an issued report includes it.
+    was read, and with `LockedUpdateError` when an issued report includes it or the board
+    has decided on it; the board administrator may still correct one an issued report
+    includes (a late correction), with a reason. A correction may not move an update into
+    a reported period either.
     """
     current = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
     if not may_report_for(user, current.agency):
@@ -251,14 +342,18 @@ def progress_update_correct(
     if current.version != expected_version:
         raise StaleUpdateError(current)
     reason = progress_update_lock_reason(current)
-    if reason:
+    if reason and not progress_update_correctable_late(current, user):
         raise LockedUpdateError(f"{reason} Post a new update to correct the position.")
+    _reported_periods_allow(
+        current.recommendation.review_id, [current.date, date], user, late_reason
+    )
+
     current.date = date
     current.status = status
     current.narrative = narrative
     current.evidence_of_impact = evidence_of_impact
     current.version += 1
-    return _save_tracked(current, user=user)
+    return _save_tracked(current, user=user, reason=_late(late_reason))
 
 
 @transaction.atomic
@@ -276,6 +371,7 @@ def completion_decide(*, update, user, decision, note, decided_at=None):
         .select_related("recommendation")
         .get(pk=update.pk)
     )
+    _review_changes_allowed(current.recommendation.review_id)
     if _completion_decision(current) is not None:
         raise ValidationError("The board has already decided on this claim of completion.")
     decided_at = decided_at or timezone.now()
@@ -297,3 +393,15 @@ def completion_decide(*, update, user, decision, note, decided_at=None):
 
 def new_submission_key():
     return uuid.uuid4()
+
+
+@transaction.atomic
+def agency_rename(*, agency, name, short_name, user=None, reason=None):
+    """Give `agency` a new full name and short name, keeping the old ones in its history.
+
+    `agency_save` finds an agency by its short name, so it cannot change that name.
+    """
+    current = PartnerAgency.objects.select_for_update().get(pk=agency.pk)
+    if _assign(current, {"name": name, "short_name": short_name}):
+        _save_tracked(current, user=user, reason=reason)
+    return current

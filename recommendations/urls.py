@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/<slug:slug>/", views.dashboard, name="dashboard"),
     path("reviews/<slug:slug>/my-agency/", views.my_agency, name="my_agency"),
+    path("reviews/<slug:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),
     path(
         "reviews/<slug:slug>/recommendations/<int:number>/",
         views.detail,

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from govuk.forms import add_service_errors
+
 from . import chasing, services
 from .calendar import calendar
 from .forms import (
@@ -107,6 +109,7 @@ def update_create(request, slug, number):
         request.POST if request.method == "POST" else None,
         agencies=agencies,
         initial={"date": timezone.localdate(), "submission_key": services.new_submission_key()},
+        late_entries=_late_entries_allowed(request.user, recommendation),
     )
     if form.is_bound and form.is_valid():
         try:
@@ -118,7 +121,7 @@ def update_create(request, slug, number):
                 **form.update_fields(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if (
                 update.recommendation_id == recommendation.pk
@@ -144,10 +147,14 @@ def update_correct(request, pk):
         raise PermissionDenied("Only editors of the agency that posted this update can.")
     recommendation = update.recommendation
     context = {"review": recommendation.review, "recommendation": recommendation, "update": update}
-    if services.progress_update_is_locked(update):
+    late_entries = _late_entries_allowed(request.user, recommendation)
+    if services.progress_update_is_locked(update) and not services.progress_update_correctable_late(
+        update, request.user
+    ):
         return _locked(request, context)
     form = ProgressUpdateCorrectionForm(
         request.POST if request.method == "POST" else None,
+        late_entries=late_entries,
         initial={
             "date": update.date,
             "status": update.status,
@@ -174,7 +181,7 @@ def update_correct(request, pk):
         except services.LockedUpdateError:
             return _locked(request, context)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -187,6 +194,12 @@ def update_correct(request, pk):
     return render(request, "recommendations/update_correct.html", context, status=status)
 
 
+def _late_entries_allowed(user, recommendation):
+    """Whether to offer a late entry into a reported period: to the administrator, once a
+    report of the review has been issued."""
+    return is_board_administrator(user) and services.progress_update_period_closed(recommendation)
+
+
 def _after_stale(request, form, current):
     """Show what changed since the user read the update, keeping what they typed.
 
@@ -196,7 +209,7 @@ def _after_stale(request, form, current):
     changes, row = changes_since(current, form.cleaned_data["version"])
     data = request.POST.copy()
     data["version"] = current.version
-    form = ProgressUpdateCorrectionForm(data)
+    form = ProgressUpdateCorrectionForm(data, late_entries="late_reason" in form.fields)
     form.is_valid()
     form.add_error(
         None,
@@ -214,15 +227,6 @@ def _locked(request, context):
         context,
         status=409 if request.method == "POST" else 200,
     )
-
-
-def _add_errors(form, error):
-    """Show the services' validation errors on the form's fields (or above it)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for name, messages_ in error.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def _timeline_url(recommendation, update):
@@ -248,7 +252,7 @@ def completion_decision(request, pk):
                 update=update, user=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Completion {decision.get_decision_display().lower()}.")
             return redirect(_timeline_url(recommendation, update))
@@ -262,6 +266,18 @@ def completion_decision(request, pk):
             "form": form,
         },
         status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def sign_off_queue(request, slug):
+    """The board administrator's queue: claims of completion awaiting a decision, oldest first."""
+    review = get_object_or_404(Review, slug=slug)
+    claims = ProgressUpdate.objects.sign_off_queue(review)
+    return render(
+        request,
+        "recommendations/sign_off_queue.html",
+        {"review": review, "claims": claims, "nav_current": "sign_off"},
     )
 
 
@@ -302,4 +318,5 @@ def _agency_summary(agency, rows):
         "owned": owned,
         "counts": [(status, counts[status]) for status in STATUS_REPORT_ORDER],
         "to_update": [row for row, _ in owned if row.needs_update],
+        "returned": [row for row, _ in owned if row.returned_by_board],
     }

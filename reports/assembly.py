@@ -10,11 +10,15 @@ Assembly costs a fixed number of queries, however many recommendations the revie
 """
 
 import datetime
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from recommendations.models import (
     STATUS_REPORT_ORDER,
+    CompletionDecision,
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
@@ -57,6 +61,7 @@ class RecommendationEntry:
     target_date: datetime.date | None
     status: Status
     signed_off: bool  # complete, and the board had signed it off by the cut-off
+    signed_off_by_claimant: bool  # ...by the person who had made the claim
     previous_status: Status | None
     overdue: bool
     latest_update: UpdateEntry | None
@@ -149,6 +154,13 @@ class ReportContent:
         return self.previous_as_at or self.publication_date
 
 
+def record_fingerprint(content):
+    """SHA-256 of what the record says in `content`: the recommendations and their counts,
+    not the schedule around them (a report scheduled later changes "the next report")."""
+    record = repr((content.recommendations, content.status_counts, content.agency_counts))
+    return hashlib.sha256(record.encode()).hexdigest()
+
+
 def report_content(report):
     """Everything the committee reads in `report`, as it stood at the report's cut-off date."""
     review = report.review
@@ -162,6 +174,7 @@ def report_content(report):
     agencies = dict(PartnerAgency.objects.values_list("pk", "name"))
     themes = dict(Theme.objects.filter(review=review).values_list("pk", "name"))
     status_now = _statuses(ids, as_at)
+    self_signed = _signed_off_by_claimant(ids, as_at)
     status_before = _statuses(ids, previous.as_at) if previous else {}
 
     updates = defaultdict(list)  # newest first, as the status rule orders them
@@ -202,6 +215,9 @@ def report_content(report):
                 target_date=row.target_date,
                 status=status,
                 signed_off=status == Status.BLUE and signed_off,
+                signed_off_by_claimant=status == Status.BLUE
+                and signed_off
+                and row.id in self_signed,
                 previous_status=(
                     Status(status_before.get(row.id, (Status.NOT_STARTED,))[0])
                     if previous
@@ -276,6 +292,19 @@ def _statuses(ids, on):
         .with_status(on)
         .values_list("pk", "status", "latest_update_id", "signed_off")
     }
+
+
+def _signed_off_by_claimant(ids, as_at):
+    """Recommendations with a claim signed off, by the cut-off, by the person who made it."""
+    return set(
+        CompletionDecision.objects.filter(
+            update__recommendation_id__in=ids,
+            update__date__lte=as_at,
+            decision=CompletionDecision.SIGNED_OFF,
+            decided_at__lt=end_of_day(as_at),
+            decided_by_id=F("update__author_id"),
+        ).values_list("update__recommendation_id", flat=True)
+    )
 
 
 # The chart's geometry, in SVG user units: one bar per status.

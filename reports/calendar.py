@@ -1,5 +1,7 @@
 """The reporting calendar the record reads (see recommendations/calendar.py): report cut-offs."""
 
+from django.db.models import Max
+
 from .models import Report
 
 
@@ -13,3 +15,8 @@ def next_from(review, on):
 
 def closed_through(review_id):
     return Report.objects.issued_cut_off(review_id)
+
+
+def issuing_through(review_id):
+    """The latest cut-off of a report of the review being issued right now, or None."""
+    return Report.objects.being_issued(review_id).aggregate(latest=Max("as_at"))["latest"]

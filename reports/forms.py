@@ -1,5 +1,10 @@
 from django import forms
 
+from govuk.forms import DateField
+from recommendations.models import text_validators
+
+from .models import ReportKind
+
 
 class IssueForm(forms.Form):
     reason = forms.CharField(
@@ -7,5 +12,82 @@ class IssueForm(forms.Form):
         help_text="Needed when a version has already been issued. The committee will see it.",
         required=False,
         max_length=2000,
+        validators=text_validators,
         widget=forms.Textarea(attrs={"rows": 4, "class": "govuk-textarea"}),
     )
+    # One per form shown: posting it twice asks for one issue.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Reload the page and try again.",
+            "invalid": "This form has expired. Reload the page and try again.",
+        },
+    )
+
+
+def _text(label, *, required=True, hint="", max_length=200):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=required,
+        max_length=max_length,
+        validators=text_validators,
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+class ReportScheduleForm(forms.Form):
+    """A report on the review's schedule: what it is, for which meeting, true as at when."""
+
+    kind = forms.ChoiceField(
+        label="Kind of report",
+        choices=ReportKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the kind of report",
+            "invalid_choice": "Select a kind of report from the list",
+        },
+    )
+    title = _text("Title", hint="As it will appear on the report's cover.")
+    committee = _text("Committee")
+    meeting_date = DateField(label="Meeting date", help_text="For example, 8 12 2026")
+    as_at = DateField(
+        label="Cut-off date",
+        help_text=(
+            'The report is true "as at" this date: updates dated on or before it are included.'
+        ),
+    )
+    papers_due = DateField(
+        label="Papers due to the clerk (optional)",
+        required=False,
+        help_text="Between the cut-off date and the meeting.",
+    )
+    contact_officer = _text("Contact officer (optional)", required=False)
+
+    @classmethod
+    def for_report(cls, report, data=None, **kwargs):
+        initial = {name: getattr(report, name) for name in cls.base_fields}
+        return cls(data, initial=initial, **kwargs)
+
+    def report_fields(self):
+        return {name: self.cleaned_data[name] for name in self.base_fields}
+
+
+class ReportRemoveForm(forms.Form):
+    """Nothing to fill in: the POST itself is the confirmation."""
+
+
+def proposal_forms(proposals, data=None):
+    """One schedule form per proposed report, each with its own prefix, plus an include box."""
+    forms_ = []
+    for index, report in enumerate(proposals):
+        form = ReportScheduleForm.for_report(report, data, prefix=f"report-{index}")
+        form.proposal = report
+        form.fields["include"] = forms.BooleanField(
+            label=f"Add the {report.get_kind_display().lower()}", required=False, initial=True
+        )
+        forms_.append(form)
+    return forms_

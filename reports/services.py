@@ -1,16 +1,14 @@
 """Writes of the reports app: saving a report's details and issuing it to the committee."""
 
-import hashlib
+import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
-from django.utils import timezone
 
 from recommendations.roles import is_board_administrator
 
-from .models import Report, ReportVersion
-from .rendering import render_report_pdf
+from . import issuing
+from .models import Report
 
 
 @transaction.atomic
@@ -31,35 +29,90 @@ def report_save(*, review, kind, as_at, user=None, **fields):
 
 
 def report_issue(*, report, user, reason=""):
-    """Issue `report` to the committee: render it, and keep the PDF bytes as the next version.
+    """Issue `report` now, in this process, and return the version (scripts and tests; the
+    pages ask the report worker: `issuing.issue_request`). The same rules and the same
+    printing as the worker's: see reports/issuing.py."""
+    request = issuing.issue_request(
+        report=report, user=user, reason=reason, submission_key=uuid.uuid4(), enqueue=False
+    )
+    return issuing.issue_print(request_id=request.pk)
 
-    A first issue needs no reason; issuing again does, and keeps every earlier version.
-    Rendering and storing happen in one transaction, under a lock on the report, so that
-    two administrators issuing at once get versions 1 and 2, not two version 1s.
-    """
 
-    if not is_board_administrator(user):
-        raise PermissionDenied("Only a board administrator can issue a report.")
-    reason = reason.strip()
-    with transaction.atomic():
-        report = Report.objects.select_for_update().select_related("review").get(pk=report.pk)
-        latest = report.versions.aggregate(latest=Max("number"))["latest"] or 0
-        if latest and not reason:
+SCHEDULE_FIELDS = (
+    "kind",
+    "title",
+    "committee",
+    "meeting_date",
+    "as_at",
+    "papers_due",
+    "author_line",
+    "contact_officer",
+)
+
+
+@transaction.atomic
+def report_schedule(*, review, user, report=None, **fields):
+    """Add a report to the review's schedule, or change one not yet issued."""
+    _administrator(user)
+    if report is None:
+        report = Report(review=review)
+    else:
+        report = Report.objects.select_for_update().get(pk=report.pk, review=review)
+        if report.is_issued:
             raise ValidationError(
-                {"reason": "Say why the report is issued again: the committee will ask."}
+                "This report has been issued to the committee, so its details are kept as "
+                "issued. Schedule a new report instead."
             )
-        number = latest + 1
-        issued_at = timezone.now()
-        pdf = render_report_pdf(report, version=number, issued_at=issued_at)
-        version = ReportVersion(
-            report=report,
-            number=number,
-            pdf=pdf,
-            sha256=hashlib.sha256(pdf).hexdigest(),
-            issued_by=user,
-            issued_at=issued_at,
-            reason=reason,
+    for name in SCHEDULE_FIELDS:
+        if name in fields:
+            setattr(report, name, fields[name])
+    report.full_clean()
+    report._history_user = user
+    report.save()
+    return report
+
+
+class ScheduleErrors(Exception):
+    """What was wrong with each report of a batch (None where nothing was); nothing saved."""
+
+    def __init__(self, errors):
+        super().__init__("Some reports could not be scheduled.")
+        self.errors = errors
+
+
+def report_schedule_many(*, review, user, reports):
+    """Schedule several reports (the next year's plan): all of them, or none."""
+    with transaction.atomic():
+        saved, errors = [], []
+        for fields in reports:
+            try:
+                with transaction.atomic():
+                    saved.append(report_schedule(review=review, user=user, **fields))
+                errors.append(None)
+            except ValidationError as error:
+                errors.append(error)
+        if any(errors):
+            transaction.set_rollback(True)
+    if any(errors):
+        raise ScheduleErrors(errors)
+    return saved
+
+
+@transaction.atomic
+def report_unschedule(*, report, user):
+    """Remove a report from the schedule: only one never issued nor asked to be."""
+    _administrator(user)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.is_issued or report.issue_requests.exists():
+        raise ValidationError(
+            "This report has been issued (or is being issued) to the committee, so it stays "
+            "on the schedule."
         )
-        version.full_clean()
-        version.save()
-    return version
+    report._history_user = user
+    report.drafts.all().delete()
+    report.delete()
+
+
+def _administrator(user):
+    if not is_board_administrator(user):
+        raise PermissionDenied("Only a board administrator can change the report schedule.")

@@ -13,7 +13,20 @@ urlpatterns = [
         views.draft_status,
         name="draft_status",
     ),
+    path("reviews/<slug:slug>/reports/new/", views.schedule_add, name="schedule_add"),
+    path("reviews/<slug:slug>/reports/plan/", views.schedule_plan, name="schedule_plan"),
+    path("reviews/<slug:slug>/reports/<int:pk>/edit/", views.schedule_edit, name="schedule_edit"),
+    path(
+        "reviews/<slug:slug>/reports/<int:pk>/remove/",
+        views.schedule_remove,
+        name="schedule_remove",
+    ),
     path("reviews/<slug:slug>/reports/<int:pk>/issue/", views.report_issue, name="issue"),
+    path(
+        "reviews/<slug:slug>/reports/<int:pk>/issues/<int:request_id>/",
+        views.issue_status,
+        name="issue_status",
+    ),
     path(
         "reviews/<slug:slug>/reports/<int:pk>/table.<sheet:fmt>",
         views.report_table_export,

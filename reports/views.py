@@ -4,20 +4,25 @@ Every page needs sign-in (LoginRequiredMiddleware). Anyone signed in may list, p
 and download; only a board administrator may issue.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
+from govuk.forms import add_service_errors
 from recommendations.models import Review
 from recommendations.roles import is_board_administrator
 from spreadsheets.exporting import report_rows, spreadsheet_response
 
-from . import drafts, services
+from . import drafts, issuing, schedule, services
 from .assembly import report_content
-from .forms import IssueForm
-from .models import DraftPdf, Report, ReportVersion
+from .forms import IssueForm, ReportRemoveForm, ReportScheduleForm, proposal_forms
+from .models import DraftPdf, IssueRequest, Report, ReportVersion
 from .rendering import report_context
 
 
@@ -35,14 +40,22 @@ def _pdf_response(data, file_name):
 @require_GET
 def report_list(request, slug):
     review = get_object_or_404(Review, slug=slug)
-    reports = Report.objects.for_review_page(review)
+    reports = list(Report.objects.for_review_page(review))
+    administrator = is_board_administrator(request.user)
+    for report in reports:
+        versions = report.versions.all()
+        report.latest_version = versions[len(versions) - 1] if versions else None
+        report.differs_from_record = administrator and issuing.differs_from_record(
+            report, report.latest_version
+        )
     return render(
         request,
         "reports/list.html",
         {
             "review": review,
             "reports": reports,
-            "may_issue": is_board_administrator(request.user),
+            "may_issue": administrator,
+            "nav_current": "reports",
         },
     )
 
@@ -75,9 +88,7 @@ def draft_status(request, slug, pk, draft):
         return redirect("reports:draft_pdf", slug=slug, pk=pk)
     draft = drafts.draft_check(draft)
     if request.GET.get("format") == "json":
-        response = JsonResponse({"state": draft.state, "label": draft.get_state_display()})
-        response["Cache-Control"] = "no-store"
-        return response
+        return _state_json(draft)
     return render(request, "reports/draft_status.html", {"report": report, "draft": draft})
 
 
@@ -102,21 +113,154 @@ def version_pdf(request, slug, pk, number):
 
 @require_http_methods(["GET", "POST"])
 def report_issue(request, slug, pk):
+    """Confirm an issue; the report worker prints it while `issue_status` follows it."""
     if not is_board_administrator(request.user):
         raise PermissionDenied("Only a board administrator can issue a report.")
     report = _report(slug, pk)
     versions = list(report.versions.defer("pdf").select_related("issued_by"))
-    form = IssueForm(request.POST or None)
+    form = IssueForm(_posted(request), initial={"submission_key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         try:
-            version = services.report_issue(
-                report=report, user=request.user, reason=form.cleaned_data["reason"]
+            issue = issuing.issue_request(
+                report=report,
+                user=request.user,
+                reason=form.cleaned_data["reason"],
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect("reports:issue_status", slug=slug, pk=pk, request_id=issue.pk)
+    return render(
+        request,
+        "reports/issue.html",
+        {"review": report.review, "report": report, "versions": versions, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def issue_status(request, slug, pk, request_id):
+    """Where an issue stands; as JSON for draft-status.js, which polls it."""
+    report = _report(slug, pk)
+    issue = get_object_or_404(
+        IssueRequest.objects.select_related("requested_by", "version"), report=report, pk=request_id
+    )
+    issue = issuing.issue_check(issue)
+    if request.GET.get("format") == "json":
+        return _state_json(issue)
+    return render(
+        request,
+        "reports/issue_status.html",
+        {"review": report.review, "report": report, "issue": issue},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_add(request, slug):
+    review = get_object_or_404(Review, slug=slug)
+    form = ReportScheduleForm(_posted(request), initial={"committee": review.committee})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_schedule(
+                review=review, user=request.user, **form.report_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{report.title} ({_as_at(report)}) has been scheduled.")
+            return redirect("reports:list", slug=slug)
+    return _schedule_page(request, review, form, report=None)
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request, slug, pk):
+    report = _report(slug, pk)
+    form = ReportScheduleForm.for_report(report, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_schedule(
+                review=report.review, user=request.user, report=report, **form.report_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{report.title} ({_as_at(report)}) has been changed.")
+            return redirect("reports:list", slug=slug)
+    return _schedule_page(request, report.review, form, report=report)
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_remove(request, slug, pk):
+    report = _report(slug, pk)
+    form = ReportRemoveForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_unschedule(report=report, user=request.user)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Version {version.number} of {report} has been issued.")
+            messages.success(request, f"{report.title} ({_as_at(report)}) has been removed.")
             return redirect("reports:list", slug=slug)
     return render(
-        request, "reports/issue.html", {"report": report, "versions": versions, "form": form}
+        request,
+        "reports/schedule_remove.html",
+        {"review": report.review, "report": report, "form": form},
+        status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def schedule_plan(request, slug):
+    """Propose the next December interim and May full reports, to adjust and confirm."""
+    review = get_object_or_404(Review, slug=slug)
+    forms = proposal_forms(schedule.next_year(review, timezone.localdate()), _posted(request))
+    if request.method == "POST" and all(form.is_valid() for form in forms):
+        chosen = [form for form in forms if form.cleaned_data["include"]]
+        try:
+            reports = services.report_schedule_many(
+                review=review, user=request.user, reports=[f.report_fields() for f in chosen]
+            )
+        except services.ScheduleErrors as errors:
+            for form, error in zip(chosen, errors.errors, strict=True):
+                if error is not None:
+                    add_service_errors(form, error)
+        else:
+            if reports:
+                names = " and ".join(f"{r.title} ({_as_at(r)})" for r in reports)
+                messages.success(
+                    request, f"{names} {'have' if len(reports) > 1 else 'has'} been scheduled."
+                )
+            return redirect("reports:list", slug=slug)
+    errors = any(form.errors for form in forms)
+    return render(
+        request,
+        "reports/schedule_plan.html",
+        {"review": review, "forms": forms, "has_errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+def _state_json(job):
+    """A background print's state (a draft, or an issue), for draft-status.js to poll."""
+    response = JsonResponse({"state": job.state, "label": job.get_state_display()})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _posted(request):
+    """The form data of a POST (even an empty one), or None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def _schedule_page(request, review, form, *, report):
+    return render(
+        request,
+        "reports/schedule_form.html",
+        {"review": review, "report": report, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _as_at(report):
+    return f"as at {date_format(report.as_at, 'j F Y')}"

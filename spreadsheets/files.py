@@ -8,17 +8,47 @@ program would run as a formula.
 import csv
 import datetime
 import io
+import logging
 import re
+import time
 import zipfile
 from dataclasses import dataclass
+from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+
+from govuk.forms import date_range_error
+from recommendations.models import CONTROL_CHARACTERS
+
+logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# Bounds on what a file up to MAX_UPLOAD_BYTES may unpack to, checked before openpyxl parses
+# anything, so that any upload is accepted or refused in a few seconds and well under 300 MB
+# (`manage.py bench_uploads` measures the worst files we could make). The action plan has
+# 12 columns: a row of 500 cells, or 100,000 cells in all, is not one a board keeps.
+MAX_CELLS_PER_ROW = 500
+MAX_CELLS = 100_000
+MAX_CELL_CHARACTERS = 32_767  # Excel's own limit for one cell
+MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # every part of the workbook together
+MAX_PART_BYTES = 5 * 1024 * 1024  # a part openpyxl parses whole (styles, workbook, ...)
+MAX_PART_ELEMENTS = 200_000  # the same, counted in XML elements
+MAX_ZIP_MEMBERS = 1000
+MAX_ELEMENTS = 500_000  # all XML elements of the workbook together
+STREAMED_PARTS = ("xl/worksheets/", "xl/sharedstrings.xml")  # read as streams, not whole
+TIME_BUDGET_SECONDS = 3.0  # reading; planning the rows against the record comes after
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet program runs when it opens a cell: "=" anything; "+", "-" or "@"
+# followed by a function call ("@SUM(", "+cmd|", "-Sheet1!") or a cell reference ("-A1").
+# Such a cell in an upload, CSV or .xlsx alike, is refused as a formula. Prose that merely
+# starts with one of them ("- trained 212 drivers", "+44 1952 ...") is kept as it is: every
+# export puts an apostrophe before it, and reading removes that apostrophe again, so an
+# exported file read back changes nothing.
+FORMULA = re.compile(r"^(?:=|[+\-@]\s*(?:[A-Za-z_][\w.]*[(|!]|\$?[A-Za-z]{1,3}\$?\d+))")
+NEUTRALISED = re.compile(r"^'(?=[=+\-@])")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NOT_A_WORKBOOK = "The file is not a valid Excel workbook (.xlsx)."
 
 
 class SpreadsheetError(Exception):
@@ -44,11 +74,26 @@ class SheetRow:
     cells: dict  # column key -> Cell
 
 
+class _Budget:
+    """The time reading one upload may take; past it, the upload is refused."""
+
+    def __init__(self, seconds):
+        self.deadline = time.monotonic() + seconds
+
+    def check(self):
+        if time.monotonic() >= self.deadline:
+            raise SpreadsheetError(
+                "The file took too long to read. Remove what is not needed (other sheets, "
+                "formatting, empty rows and columns) and upload it again."
+            )
+
+
 def read_rows(upload, columns):
     """Read an uploaded CSV or .xlsx file into `SheetRow`s for the given columns.
 
     The first row holds the column names (matched without regard to case, spaces or
-    punctuation); unknown columns are ignored; required columns must be present.
+    punctuation); unknown columns are ignored (and not read); required columns must be
+    present.
     """
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
@@ -58,16 +103,17 @@ def read_rows(upload, columns):
         )
     if not data.strip():
         raise SpreadsheetError("The file is empty.")
+    budget = _Budget(TIME_BUDGET_SECONDS)
     name = (getattr(upload, "name", "") or "").lower()
     if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data)
+        rows = _xlsx_rows(data, budget)
     elif name.endswith(".xlsx"):
-        raise SpreadsheetError("The file is not a valid Excel workbook (.xlsx).")
+        raise SpreadsheetError(NOT_A_WORKBOOK)
     elif name.endswith((".csv", ".txt")) or not name:
         rows = _csv_rows(data)
     else:
         raise SpreadsheetError("The file must be a CSV file or an Excel workbook (.xlsx).")
-    return _keyed(rows, columns)
+    return _keyed(rows, columns, budget)
 
 
 def _csv_rows(data):
@@ -85,49 +131,211 @@ def _csv_rows(data):
         for index, row in enumerate(reader):
             if index > MAX_ROWS:
                 raise SpreadsheetError(f"The file has more than {MAX_ROWS} rows.")
-            yield [Cell(_text(value)) for value in row]
+            if len(row) > MAX_CELLS_PER_ROW:
+                raise _too_wide(index + 1)
+            yield row
     except csv.Error as error:
         raise SpreadsheetError(f"The CSV file cannot be read: {error}.") from error
 
 
-def _text(value):
+def _too_wide(row):
+    return SpreadsheetError(
+        f"Row {row} has more than {MAX_CELLS_PER_ROW} cells. Remove the columns that are "
+        "not needed and upload it again."
+    )
+
+
+def _too_many_cells():
+    return SpreadsheetError(
+        f"The workbook has more than {MAX_CELLS:,} cells. Remove what is not needed and "
+        "upload it again."
+    )
+
+
+def _cell(value):
+    """A cell as read: text stripped, formulas marked, our exports' apostrophe removed."""
+    if not isinstance(value, str):
+        return Cell(value)
     value = value.strip()
-    # An apostrophe before =, +, - or @ is how our exports neutralise formulas: undo it.
-    if value.startswith("'") and value[1:2] in ("=", "+", "-", "@"):
-        value = value[1:]
-    return value or None
+    is_formula = bool(FORMULA.match(value))
+    return Cell(NEUTRALISED.sub("", value) or None, is_formula=is_formula)
 
 
-def _xlsx_rows(data):
+def _xlsx_rows(data, budget):
+    """The first sheet's rows as lists of values, once the whole workbook is checked."""
+    _check_workbook(data, budget)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise SpreadsheetError("The file is not a valid Excel workbook (.xlsx).") from error
+    except SpreadsheetError:
+        raise
+    except Exception as error:  # any failure of the parser on a file is the file's fault
+        _log_unreadable(error)
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
     try:
+        if not workbook.worksheets:
+            raise SpreadsheetError(NOT_A_WORKBOOK)
         sheet = workbook.worksheets[0]
-        for index, row in enumerate(sheet.iter_rows()):
-            if index > MAX_ROWS:
-                raise SpreadsheetError(f"The workbook has more than {MAX_ROWS} rows.")
-            yield [_xlsx_cell(cell) for cell in row]
+        # The sheet's own stated size is ignored: it could claim a million rows or columns.
+        rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_CELLS_PER_ROW, values_only=True)
+        for row in rows:
+            budget.check()
+            yield list(row)
+    except SpreadsheetError:
+        raise
+    except Exception as error:
+        _log_unreadable(error)
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
     finally:
         workbook.close()
 
 
-def _xlsx_cell(cell):
-    value = getattr(cell, "value", None)
-    is_formula = getattr(cell, "data_type", None) == "f" or (
-        isinstance(value, str) and value.startswith("=")
-    )
-    if isinstance(value, str):
-        value = _text(value)
-    return Cell(value, is_formula=is_formula)
+def _log_unreadable(error):
+    # The type only: a parser's message can quote the file's content.
+    logger.info("unreadable workbook upload (%s)", type(error).__name__)
+
+
+def _check_workbook(data, budget):
+    """Refuse a workbook that would unpack or parse beyond the bounds, before parsing it.
+
+    A zip's members are read no further than their stated size (Python's zipfile stops
+    there), so the stated sizes bound what inflating can cost. Every XML part is then
+    streamed once through expat, counting rows, cells, strings and elements, refusing any
+    DTD (the only way to entities, nested or external), and stopping at the first bound
+    passed or when the time budget runs out.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetError(NOT_A_WORKBOOK)
+    if sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES:
+        raise SpreadsheetError(
+            f"The workbook unpacks to more than {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)} MB. "
+            "Remove what is not needed (other sheets, images, formatting) and upload it again."
+        )
+    scan = _XmlScan(budget)
+    for member in members:
+        # By content, not by name: the workbook's links may give a sheet any name.
+        if _may_be_xml(archive, member):
+            streamed = member.filename.lower().startswith(STREAMED_PARTS)
+            if not streamed and member.file_size > MAX_PART_BYTES:
+                raise SpreadsheetError(NOT_A_WORKBOOK)
+            scan.part(archive, member, streamed=streamed)
+
+
+def _may_be_xml(archive, member):
+    """Whether a member could be read as XML: it starts, past a byte-order mark and
+    white space, with "<" (in UTF-8 or UTF-16). Images and other binary parts do not."""
+    if member.filename.lower().endswith((".xml", ".rels")):
+        return True
+    try:
+        with archive.open(member) as stream:
+            head = stream.read(64)
+    except Exception as error:
+        _log_unreadable(error)
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<")
+
+
+class _XmlScan:
+    def __init__(self, budget):
+        self.budget = budget
+        self.elements = 0
+
+    def part(self, archive, member, *, streamed):
+        parser = expat.ParserCreate()
+        parser.buffer_text = True
+        self.part_elements = 0
+        self.depth = 0
+        self.row_depth = -2  # the depth of the row element being read, if any
+        self.row = 0
+        self.row_cells = 0
+        self.cells = 0
+        self.strings = 0
+        self.text = 0
+        self.streamed = streamed
+        parser.StartDoctypeDeclHandler = self.refuse_dtd
+        parser.EntityDeclHandler = self.refuse_dtd
+        parser.StartElementHandler = self.start
+        parser.EndElementHandler = self.end
+        parser.CharacterDataHandler = self.characters
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(256 * 1024):
+                    self.budget.check()
+                    parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+        except SpreadsheetError:
+            raise
+        except Exception as error:  # expat, zlib, a bad CRC or compression method
+            _log_unreadable(error)
+            raise SpreadsheetError(NOT_A_WORKBOOK) from error
+
+    def refuse_dtd(self, *args):
+        raise SpreadsheetError(NOT_A_WORKBOOK)
+
+    def start(self, name, attributes):
+        self.elements += 1
+        self.part_elements += 1
+        self.depth += 1
+        self.text = 0
+        if self.elements > MAX_ELEMENTS or (
+            not self.streamed and self.part_elements > MAX_PART_ELEMENTS
+        ):
+            raise SpreadsheetError(NOT_A_WORKBOOK)
+        if self.elements % 20_000 == 0:
+            self.budget.check()
+        local = name.rpartition(":")[2]
+        if self.depth == self.row_depth + 1:
+            # openpyxl reads every element inside a row as a cell, whatever its name.
+            self.cells += 1
+            self.row_cells += 1
+            if self.row_cells > MAX_CELLS_PER_ROW:
+                raise _too_wide(self.row)
+            if self.cells > MAX_CELLS:
+                raise _too_many_cells()
+            if self.row > MAX_ROWS + 1:
+                raise SpreadsheetError(f"The workbook has more than {MAX_ROWS} rows.")
+        elif local == "row":
+            # As openpyxl numbers rows: the stated number, or one after the last.
+            stated = attributes.get("r")
+            if stated is None:
+                self.row += 1
+            elif stated.isascii() and stated.isdigit() and len(stated) < 10:
+                self.row = int(stated)
+            else:
+                raise SpreadsheetError(NOT_A_WORKBOOK)
+            self.row_depth = self.depth
+            self.row_cells = 0
+        elif local == "si":
+            self.strings += 1
+            if self.strings > MAX_CELLS:  # more text than cells to hold it
+                raise _too_many_cells()
+
+    def end(self, name):
+        if self.depth == self.row_depth:
+            self.row_depth = -2
+        self.depth -= 1
+        self.text = 0
+
+    def characters(self, text):
+        self.text += len(text)
+        if self.text > MAX_CELL_CHARACTERS:
+            raise SpreadsheetError(
+                f"A cell holds more than {MAX_CELL_CHARACTERS:,} characters, more than "
+                "Excel allows."
+            )
 
 
 def _normalise(name):
     return re.sub(r"[^a-z0-9]", "", str(name or "").lower())
 
 
-def _keyed(rows, columns):
+def _keyed(rows, columns, budget):
     rows = iter(rows)
     header = next(rows, None)
     if header is None:
@@ -137,8 +345,8 @@ def _keyed(rows, columns):
         by_name[_normalise(column.key)] = column
         by_name[_normalise(column.label)] = column
     positions = {}
-    for index, cell in enumerate(header):
-        column = by_name.get(_normalise(cell.value))
+    for index, value in enumerate(header):
+        column = by_name.get(_normalise(value if isinstance(value, str) else None))
         if column and column.key not in positions:
             positions[column.key] = index
     missing = [
@@ -150,8 +358,11 @@ def _keyed(rows, columns):
         )
     result = []
     for number, row in enumerate(rows, start=2):
+        budget.check()
+        # Only the columns the header names are read.
         cells = {
-            key: row[index] if index < len(row) else Cell(None) for key, index in positions.items()
+            key: _cell(row[index]) if index < len(row) else Cell(None)
+            for key, index in positions.items()
         }
         if any(cell.value is not None for cell in cells.values()):
             result.append(SheetRow(number=number, cells=cells))
@@ -161,21 +372,38 @@ def _keyed(rows, columns):
 def parse_date(value):
     """A date from an Excel date cell or UK/ISO text ("31/03/2017", "31 March 2017")."""
     if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()
-    for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"“{text}” is not a date (use the form 31/03/2017).")
+        value = value.date()
+    elif isinstance(value, datetime.date):
+        pass
+    else:
+        text = str(value).strip()[:100]
+        for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y"):
+            try:
+                value = datetime.datetime.strptime(text, pattern).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(f"“{text}” is not a date (use the form 31/03/2017).")
+    problem = date_range_error(value)
+    if problem:
+        raise ValueError(f"{problem}.")
+    return value
+
+
+# What no export carries: the control characters stored text may hold from before they were
+# refused (an .xlsx cannot hold them at all), lone surrogates (not UTF-8) and the two
+# non-characters XML forbids.
+UNEXPORTABLE = re.compile(CONTROL_CHARACTERS.pattern[:-1] + "\ud800-\udfff\ufffe\uffff]")
 
 
 def neutralise(value):
-    """Text a spreadsheet program would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Text as exported: what cannot be written removed, and what a spreadsheet program
+    would run as a formula made inert with a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    value = UNEXPORTABLE.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 

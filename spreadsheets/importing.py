@@ -6,10 +6,12 @@ A plan with errors cannot be applied; `apply_*_import` saves a clean plan throug
 services, so each change has its history.
 """
 
+import math
+import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from recommendations import services
 from recommendations.models import (
@@ -19,9 +21,11 @@ from recommendations.models import (
     Recommendation,
     Status,
     Theme,
+    control_character_error,
 )
 
 from .files import Column, parse_date, read_rows
+from .models import ImportConfirmation
 
 RECOMMENDATION_COLUMNS = [
     Column("number", "Number", required=True),
@@ -35,6 +39,8 @@ RECOMMENDATION_COLUMNS = [
 ]
 LABELS = {column.key: column.label for column in RECOMMENDATION_COLUMNS}
 SHORT_TEXT_MAX_LENGTH = 200
+# The largest number a recommendation can have: its column (a small integer) holds 32767.
+MAX_NUMBER = 32767
 IMPORT_REASON = "Imported from a spreadsheet"
 
 
@@ -52,6 +58,9 @@ class PlannedRow:
     action: str  # "create", "update" or "unchanged"
     fields: dict
     changes: list = field(default_factory=list)  # (column label, before, after)
+    # A progress row's key, the same each time one preview is planned: saving it twice
+    # records one update (see services.progress_update_create).
+    submission_key: uuid.UUID | None = None
 
 
 @dataclass
@@ -145,12 +154,16 @@ def _number(row, value, seen, errors):
         errors.append(RowError(row, "Number", "is missing"))
         return None
     try:
-        number = int(float(str(value).strip()))
-        if number != float(str(value).strip()) or number < 1:
-            raise ValueError
+        number = float(str(value).strip()[:100])  # "inf", "nan" and "1e400" parse too
     except ValueError:
-        errors.append(RowError(row, "Number", f"“{value}” is not a whole number of 1 or more"))
+        number = math.nan
+    if not (math.isfinite(number) and number.is_integer() and 1 <= number <= MAX_NUMBER):
+        shown = str(value)[:40]
+        errors.append(
+            RowError(row, "Number", f"“{shown}” is not a whole number from 1 to {MAX_NUMBER}")
+        )
         return None
+    number = int(number)
     if number in seen:
         errors.append(RowError(row, "Number", f"{number} is already used on row {seen[number]}"))
         return None
@@ -160,8 +173,9 @@ def _number(row, value, seen, errors):
 
 def _text(row, key, value, errors, *, max_length):
     text = str(value)
-    if "\x00" in text:
-        errors.append(RowError(row, LABELS[key], "contains a null character"))
+    problem = control_character_error(text)
+    if problem:
+        errors.append(RowError(row, LABELS[key], problem))
     elif len(text) > max_length:
         errors.append(RowError(row, LABELS[key], f"is longer than {max_length} characters"))
     return text
@@ -289,10 +303,11 @@ def parse_status(value):
     )
 
 
-def plan_progress_import(review, agency, upload):
+def plan_progress_import(review, agency, upload, *, token=None):
     """Compare an agency's uploaded updates with what is recorded; saves nothing.
 
     A row identical to an update already recorded (an export uploaded back) is unchanged.
+    With the preview's `token`, each row's submission key is derived from it and the row.
     """
     sheet_rows = read_rows(upload, PROGRESS_COLUMNS)
     plan = ImportPlan(review=review)
@@ -339,7 +354,8 @@ def plan_progress_import(review, agency, upload):
         )
         action = "unchanged" if key in recorded else "create"
         recorded.add(key)
-        plan.rows.append(PlannedRow(row, number, action, fields))
+        submission_key = uuid.uuid5(token, f"progress row {row}") if token else None
+        plan.rows.append(PlannedRow(row, number, action, fields, submission_key=submission_key))
     return plan
 
 
@@ -374,7 +390,34 @@ def apply_progress_import(plan, *, agency, author):
     }
     return [
         services.progress_update_create(
-            recommendation=recommendations[row.number], agency=agency, author=author, **row.fields
+            recommendation=recommendations[row.number],
+            agency=agency,
+            author=author,
+            submission_key=row.submission_key,
+            **row.fields,
         )
         for row in plan.rows_to("create")
     ]
+
+
+class AlreadySaved(Exception):
+    """The preview's import has been saved already (a second confirmation of the same one)."""
+
+
+def confirm_import(plan, *, token, kind, user, agency=None):
+    """Save the plan of the preview `token` once, whoever confirms it and however often.
+
+    The token is recorded in the transaction that saves the import: a second confirmation
+    of the same preview waits for the first to finish, then fails to record it and raises
+    AlreadySaved, having saved nothing.
+    """
+    try:
+        with transaction.atomic():
+            ImportConfirmation.objects.create(token=token, kind=kind)
+            if kind == "recommendations":
+                return apply_recommendation_import(plan, user=user)
+            return apply_progress_import(plan, agency=agency, author=user)
+    except IntegrityError:
+        if ImportConfirmation.objects.filter(token=token).exists():
+            raise AlreadySaved from None
+        raise

@@ -12,7 +12,8 @@ import io
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,12 @@ from .files import MAX_UPLOAD_BYTES, SpreadsheetError
 from .forms import ConfirmImportForm, SpreadsheetUploadForm
 
 SESSION_KEY = "pending_imports"
+ALREADY_SAVED = "That import has already been saved or has expired. Upload the file again."
+# The record changed between the preview and its confirmation so that a row cannot be saved.
+NOT_SAVED = (
+    "The import was not saved: the recommendations changed while it was being saved. "
+    "Upload the file again to see what it would change now."
+)
 TEMPLATE_EXAMPLE = [
     1,
     "Awareness training for taxi drivers",
@@ -106,12 +113,12 @@ def _upload(request, review, *, kind, agencies=None):
             "name": form.cleaned_data["file"].name[:200],
             "data": base64.b64encode(data).decode(),
         }
+        token = str(uuid.uuid4())
         try:
-            plan = _plan(review, pending, agency)
+            plan = _plan(review, pending, agency, token)
         except SpreadsheetError as error:
             form.add_error("file", str(error))
         else:
-            token = str(uuid.uuid4())
             if plan.is_valid:
                 request.session[SESSION_KEY] = {token: pending}  # one pending import at a time
             return _preview(request, review, kind, plan, pending, token)
@@ -126,23 +133,35 @@ def _confirm(request, review, *, kind, agencies=None):
         str(form.cleaned_data["token"])
     )
     if not pending or pending["review"] != review.pk or pending["kind"] != kind:
-        messages.info(
-            request, "That import has already been saved or has expired. Upload the file again."
-        )
+        messages.info(request, ALREADY_SAVED)
         return redirect(_upload_url_name(kind), slug=review.slug)
     agency = agencies.filter(pk=pending["agency"]).first() if agencies is not None else None
     if kind == "progress" and agency is None:
         raise PermissionDenied("You can no longer upload progress for that agency.")
-    plan = _plan(review, pending, agency)
+    token = str(form.cleaned_data["token"])
+    try:
+        plan = _plan(review, pending, agency, token)
+    except SpreadsheetError as error:  # read once already: say why it cannot be now
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, str(error))
+        return redirect(_upload_url_name(kind), slug=review.slug)
     if not plan.is_valid:
         return _preview(request, review, kind, plan, pending, token=None)
+    request.session.pop(SESSION_KEY, None)
+    try:
+        created = importing.confirm_import(
+            plan, token=token, kind=kind, user=request.user, agency=agency
+        )
+    except importing.AlreadySaved:
+        messages.info(request, ALREADY_SAVED)
+        return redirect(_upload_url_name(kind), slug=review.slug)
+    except (ValidationError, IntegrityError):
+        messages.error(request, NOT_SAVED)
+        return redirect(_upload_url_name(kind), slug=review.slug)
     if kind == "recommendations":
-        importing.apply_recommendation_import(plan, user=request.user)
         done = f"{len(plan.rows_to('create'))} created, {len(plan.rows_to('update'))} changed"
     else:
-        created = importing.apply_progress_import(plan, agency=agency, author=request.user)
         done = f"{len(created)} progress update{'s' if len(created) != 1 else ''} recorded"
-    request.session.pop(SESSION_KEY, None)
     messages.success(request, f"Import saved: {done}.")
     return redirect(
         "recommendations:my_agency" if kind == "progress" else "recommendations:dashboard",
@@ -150,11 +169,11 @@ def _confirm(request, review, *, kind, agencies=None):
     )
 
 
-def _plan(review, pending, agency):
+def _plan(review, pending, agency, token):
     upload = io.BytesIO(base64.b64decode(pending["data"]))
     upload.name = pending["name"]
     if pending["kind"] == "progress":
-        return importing.plan_progress_import(review, agency, upload)
+        return importing.plan_progress_import(review, agency, upload, token=uuid.UUID(token))
     return importing.plan_recommendation_import(review, upload)
 
 

@@ -8,6 +8,11 @@ report still prints in the request, hence the generous timeout.
 import multiprocessing
 import os
 
+import gunicorn.http.wsgi
+
+# Every response's Server header would name gunicorn: it names nothing an attacker can use.
+gunicorn.http.wsgi.SERVER = "tracker"
+
 bind = os.environ.get("TRACKER_BIND", "127.0.0.1:8001")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
 timeout = 60

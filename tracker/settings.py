@@ -121,6 +121,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default shares its file with the report worker (`make run`): WAL lets
+    # readers and the one writer work at once; a writer waits up to 20 s for the lock
+    # instead of failing; and a transaction takes the write lock when it starts
+    # (IMMEDIATE), so two writers queue rather than one failing halfway ("database is
+    # locked"). Nothing holds a transaction open across a print (reports/issuing.py).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -173,8 +184,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# What the pages use, folder by folder: static/src (the Sass that `make assets` builds
+# static/css from) is a source, never served.
+STATICFILES_DIRS = [
+    (folder.name, folder)
+    for folder in sorted((BASE_DIR / "static").iterdir())
+    if folder.is_dir() and folder.name != "src"
+]
+STATIC_ROOT = Path(os.environ.get("TRACKER_STATIC_ROOT") or VAR_DIR / "staticfiles")
+# The manifest of hashed names (staticfiles.json) is for the templates, not for browsers:
+# kept beside STATIC_ROOT, not in it, so WhiteNoise does not serve it (tracker/storage.py).
+STATIC_MANIFEST_ROOT = STATIC_ROOT.parent / f"{STATIC_ROOT.name}-manifest"
 # Served by WhiteNoise from `collectstatic`'s output: hashed names, gzip and Brotli, cached
 # for a year. In development, straight from the app and project folders.
 STORAGES = {
@@ -254,13 +274,84 @@ TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000")
 ADMINS = [(address, address) for address in env_list("DJANGO_ADMINS")]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "accounts.security.NoRequestDataExceptionReporterFilter"
 
+# No log line or error e-mail carries an exception's message (it can quote a narrative):
+# the filter replaces it on the loggers that log exceptions, before any handler sees the
+# record, and again on every handler, for any other logger (tracker/log_format.py).
+# Django's own loggers are configured as its default logging has them, with the filter.
+WITHHELD = ["withhold_exception_messages"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"default": {"()": "tracker.log_format.Formatter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "default"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    # Sign-ins, failures, lock-outs, refusals, issues, downloads: one JSON line each.
-    # axes would log the username as typed (maybe a password): accounts/audit.py logs instead.
-    "loggers": {"security": {"level": "INFO"}, "axes": {"level": "ERROR"}},
+    "filters": {
+        "withhold_exception_messages": {"()": "tracker.log_format.WithholdExceptionMessages"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "require_debug_true": {"()": "django.utils.log.RequireDebugTrue"},
+    },
+    "formatters": {
+        "default": {"()": "tracker.log_format.Formatter"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "default", "filters": WITHHELD},
+        "django_console": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "filters": [*WITHHELD, "require_debug_true"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "level": "INFO",
+            "formatter": "django.server",
+            "filters": WITHHELD,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": [*WITHHELD, "require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console"], "level": "WARNING", "filters": WITHHELD},
+    "loggers": {
+        # Sign-ins, failures, lock-outs, refusals, issues, downloads: one JSON line each.
+        # axes would log the username as typed (maybe a password): accounts/audit.py logs.
+        "security": {"level": "INFO", "filters": WITHHELD},
+        "axes": {"level": "ERROR"},
+        "django": {
+            "handlers": ["django_console", "mail_admins"],
+            "level": "INFO",
+            "filters": WITHHELD,
+        },
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": WITHHELD,
+        },
+        **{
+            name: {"filters": WITHHELD}
+            for name in (
+                "django.request",
+                "django.security.csrf",
+                "django.template",
+                "django.db.backends",
+                "django_tasks",
+                "django_tasks_db",
+            )
+        },
+    },
 }
+
+# People (accounts/people.py, accounts/links.py, accounts/passwords.py).
+# An invitation or two-factor set-up link works once, for this many days.
+INVITATION_DAYS = int(os.environ.get("TRACKER_INVITATION_DAYS", "7"))
+# A password reset link works once, for this long (Django's token generator).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("TRACKER_PASSWORD_RESET_SECONDS", str(24 * 60 * 60)))
+# Password reset e-mails asked for, per address and per IP address, in this window; counted
+# in the database (accounts.PasswordResetRequest), so the limit holds across instances.
+PASSWORD_RESET_WINDOW_SECONDS = 60 * 60
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("TRACKER_PASSWORD_RESET_PER_ADDRESS", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("TRACKER_PASSWORD_RESET_PER_IP", "20"))

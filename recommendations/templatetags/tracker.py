@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from recommendations.models import Status
+from recommendations.models import Recommendation, Status
 
 register = template.Library()
 
@@ -27,3 +27,9 @@ def status_tag(status):
         status.value,
         status.label,
     )
+
+
+@register.simple_tag
+def sign_off_count(review):
+    """How many claims of completion of `review` await the board's decision (one query)."""
+    return Recommendation.objects.filter(review=review).awaiting_sign_off().count()

@@ -7,6 +7,7 @@ leave the tracked tables exactly as they were.
 
 import datetime
 import hashlib
+import uuid
 
 import pytest
 from django.apps import apps
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from accounts import access
 from recommendations.models import PartnerAgency, Status
-from reports.models import ReportVersion
+from reports.models import IssueRequest, ReportVersion
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
 from tests.reports.conftest import make_report
 from tracker import urls
@@ -71,6 +72,16 @@ def world(db, monkeypatch):
         issued_by=administrator,
         issued_at=timezone.now(),
     )
+    issue = IssueRequest.objects.create(
+        report=report,
+        requested_by=administrator,
+        submission_key=uuid.uuid4(),
+        state=IssueRequest.State.ISSUED,
+        version=version,
+    )
+    # The people pages act on someone no other check signs in as (an administrator's
+    # POSTs deactivate and reactivate them, and reset their two-factor sign-in).
+    leaver = make_user("leaver", agencies=[council])
     users = {
         access.ANONYMOUS: None,
         access.READER: make_user("clerk"),
@@ -81,12 +92,15 @@ def world(db, monkeypatch):
     params = {
         "recommendations": {"slug": review.slug, "number": 1, "pk": update.pk},
         "spreadsheets": {"slug": review.slug, "fmt": "csv"},
+        "accounts": {"pk": leaver.pk, "token": "not-a-real-token", "uidb64": "MQ"},
+        "agencies": {"pk": council.pk},
         "reports": {
             "slug": review.slug,
             "number": version.number,
             "pk": report.pk,
             "fmt": "csv",
             "draft": 1,
+            "request_id": issue.pk,
         },
     }
     return users, params

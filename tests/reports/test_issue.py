@@ -23,10 +23,11 @@ def test_an_issued_version_keeps_its_bytes_after_the_data_changes_and_a_reissue_
     with at(2016, 12, 2):
         make_update(
             small_review["first"],
-            police_editor,
+            administrator,
             date=datetime.date(2016, 11, 29),
             status=Status.RED,
             narrative="A late, worse position.",
+            late_reason="The police update was sent by e-mail before the cut-off.",
         )
 
     second = report_issue(report=report, user=administrator, reason="Late police update.")

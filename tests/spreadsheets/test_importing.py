@@ -134,8 +134,8 @@ def test_a_column_left_out_keeps_what_the_recommendation_had(review, agencies):
 @pytest.mark.parametrize(
     ("row", "column", "reason"),
     [
-        (["x", *ROW_1[1:]], "Number", "“x” is not a whole number of 1 or more"),
-        (["0", *ROW_1[1:]], "Number", "“0” is not a whole number of 1 or more"),
+        (["x", *ROW_1[1:]], "Number", "“x” is not a whole number from 1 to 32767"),
+        (["0", *ROW_1[1:]], "Number", "“0” is not a whole number from 1 to 32767"),
         (
             [*ROW_1[:4], "Fire Service", *ROW_1[5:]],
             "Lead agency",
@@ -305,7 +305,7 @@ def test_uploading_the_same_updates_again_records_nothing_new(review, owned, pol
             "The date of the update cannot be before",
         ),
         (
-            ["1", "01/01/2099", "Green", "Done.", ""],
+            ["1", "01/01/2070", "Green", "Done.", ""],
             "Last update",
             "The date of the update cannot be in the future",
         ),

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import access
+from recommendations.models import ProgressUpdate
 from tests.accounts.test_access_policy import client_for, url_for, world  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -117,6 +118,64 @@ def test_a_crash_shows_the_own_500_page_and_mails_no_submitted_text(
     assert "RuntimeError" not in response.text and "Traceback" not in response.text
     assert len(mail.outbox) == 1, "the administrators hear of the crash"
     assert "RuntimeError" in mail.outbox[0].body
+    assert leaked(caplog) == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_a_crashing_export_mails_and_logs_no_stored_text(
+    world,  # noqa: F811
+    admins,
+    caplog,
+    monkeypatch,
+    fmt,
+):
+    """The exception of a crash that quotes stored text (as openpyxl's did, for a narrative
+    with a control character) reaches neither the log nor the error e-mail."""
+    users, _ = world
+    caplog.set_level(logging.DEBUG)
+    ProgressUpdate.objects.update(narrative=f"{MARKER}\x01")
+
+    def crash(header, rows, **kwargs):
+        # As openpyxl's message did: the text it could not write, quoted.
+        raise ValueError(f"{ProgressUpdate.objects.get().narrative} cannot be used in worksheets.")
+
+    monkeypatch.setattr(f"spreadsheets.exporting.write_{fmt}", crash)
+    client = client_for(users[access.READER])
+    client.raise_request_exception = False
+
+    url = reverse("spreadsheets:dashboard_export", args=["test-review", fmt])
+    # What was searched for is typed text too: in the query, and in the page it came from.
+    response = client.get(f"{url}?q={MARKER}", HTTP_REFERER=f"http://testserver/?q={MARKER}")
+
+    assert response.status_code == 500
+    assert len(mail.outbox) == 1, "the administrators hear of the crash"
+    assert "ValueError" in mail.outbox[0].body
+    assert leaked(caplog) == []
+
+
+def test_a_crash_of_an_exception_chain_keeps_no_message_of_any_link(
+    world,  # noqa: F811
+    admins,
+    caplog,
+    monkeypatch,
+):
+    users, _ = world
+    caplog.set_level(logging.DEBUG)
+
+    def crash(*args, **kwargs):
+        try:
+            raise KeyError(MARKER)
+        except KeyError as error:
+            raise RuntimeError(f"while exporting {MARKER}") from error
+
+    monkeypatch.setattr("spreadsheets.exporting.write_xlsx", crash)
+    client = client_for(users[access.READER])
+    client.raise_request_exception = False
+
+    response = client.get(reverse("spreadsheets:dashboard_export", args=["test-review", "xlsx"]))
+
+    assert response.status_code == 500
+    assert "KeyError" in mail.outbox[0].body and "RuntimeError" in mail.outbox[0].body
     assert leaked(caplog) == []
 
 

@@ -7,19 +7,31 @@ keys out of every range). The suite runs on SQLite and on PostgreSQL (CI runs bo
 the database itself refuses what SQLite lets through.
 """
 
+import csv
 import datetime
 import io
 import uuid
+from xml.sax.saxutils import escape
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from accounts import access
-from recommendations.models import NARRATIVE_MAX_LENGTH, ProgressUpdate, Status
+from recommendations.models import (
+    NARRATIVE_MAX_LENGTH,
+    PartnerAgency,
+    ProgressUpdate,
+    Recommendation,
+    Status,
+    Theme,
+)
 from reports.models import ReportVersion
+from spreadsheets import hostile
 from tests.accounts.test_access_policy import tracked_tables
 from tests.conftest import (
     enrol_second_factor,
@@ -82,7 +94,10 @@ def redirect_to(prefix):
 
 @pytest.fixture
 def world(db, monkeypatch):
-    monkeypatch.setattr("reports.services.render_report_pdf", lambda *a, **k: FAKE_PDF)
+    # Issuing may print in the request or in the report worker: never for real here.
+    monkeypatch.setattr(
+        "reports.services.render_report_pdf", lambda *a, **k: FAKE_PDF, raising=False
+    )
     review = make_review()
     police, council, health = (make_agency(n) for n in ("Police", "Council", "Health"))
     editor = make_user("editor.police", agencies=[police, council])
@@ -241,6 +256,135 @@ def test_uploading_a_spreadsheet_never_fails_and_saves_nothing(world, content, n
     post_and_check(client, url, fields, success=lambda response: False)
 
 
+# An XML cell as a workbook may hold it, or not: every cell type, text escaped or raw (raw
+# text with < or & is malformed XML), references that are odd, missing or out of range.
+cell_xml = st.builds(
+    lambda kind, text, raw, reference: (
+        f'<c{reference} t="{kind}"><is><t>{text if raw else escape(text)}</t></is>'
+        f"<v>{text if raw else escape(text)}</v></c>"
+    ),
+    st.sampled_from(["inlineStr", "s", "n", "b", "str", "e", "d", "x"]),
+    nasty_text,
+    st.booleans(),
+    st.one_of(
+        st.just(""),
+        st.sampled_from([' r="A1"', ' r="XFD1048576"', ' r="A0"', ' r="1A"', ' r=""']),
+        nasty_text.map(lambda text: f' r="{escape(text, {chr(34): "&quot;"})}"'),
+    ),
+)
+row_xml = st.builds(
+    lambda number, cells, repeat: f"<row{number}>{''.join(cells) * repeat}</row>",
+    st.one_of(st.just(""), st.integers(-5, 10**12).map(lambda n: f' r="{n}"')),
+    st.lists(cell_xml, max_size=6),
+    st.sampled_from([1, 1, 1, 100, 600]),  # now and then wider than a row may be
+)
+sheet_prolog = st.sampled_from([b"", hostile.ENTITY_PROLOG, b"<!DOCTYPE worksheet>"])
+sheet_header = st.sampled_from(
+    [
+        hostile.header_row(),
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>Number</t></is></c></row>',
+        b"",
+    ]
+)
+
+
+@FUZZ
+@given(
+    header=sheet_header,
+    rows=st.lists(row_xml, max_size=8),
+    prolog=sheet_prolog,
+    dimension=st.sampled_from(["", '<dimension ref="A1:XFD1048576"/>']),
+    kind=st.sampled_from(["progress_upload", "recommendation_import"]),
+)
+def test_uploading_a_workbook_of_any_shape_never_fails_and_saves_nothing(
+    world, header, rows, prolog, dimension, kind
+):
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        + prolog
+        + f"<worksheet {hostile.MAIN}>{dimension}<sheetData>".encode()
+        + header
+        + "".join(rows).encode("utf-8", "surrogatepass")
+        + b"</sheetData></worksheet>"
+    )
+    data = hostile.with_members(hostile.workbook_bytes([hostile.HEADER]), {hostile.SHEET: sheet})
+    administrator = kind == "recommendation_import"
+    client = signed_in(world["administrator" if administrator else "editor"])
+    upload = io.BytesIO(data)
+    upload.name = "upload.xlsx"
+    fields = {"file": upload}
+    if not administrator:
+        fields["agency"] = str(world["agencies"][0].pk)
+
+    post_and_check(
+        client,
+        reverse(f"spreadsheets:{kind}", kwargs={"slug": "test-review"}),
+        fields,
+        success=lambda response: False,
+    )
+
+
+# Text as it may have been stored before control characters were refused, or by a script
+# (no NUL or lone surrogates: PostgreSQL can store neither).
+stored_text = st.one_of(
+    nasty_text,
+    st.text(st.characters(codec="utf-8", categories=["Cc", "Co", "Zl", "Zp"]), max_size=30),
+    st.text(st.sampled_from("\x01\x0b\x0c\x1b\x7f\x85\x9f\ufffe\uffff=+-@\t\r\na"), max_size=30),
+).map(lambda text: text.replace("\x00", "") or "x")
+
+
+short_stored_text = stored_text.map(lambda text: text[:40])  # what the columns hold
+
+
+@pytest.fixture
+def dated_world(world):
+    """The world as at the report's cut-off: its recommendation recorded in May 2016."""
+    Recommendation.history.update(
+        history_date=timezone.make_aware(datetime.datetime(2016, 5, 19, 12))
+    )
+    world["theme"] = Theme.objects.create(review=world["review"], name="Theme")
+    return world
+
+
+@FUZZ
+@given(
+    narrative=stored_text,
+    evidence=stored_text,
+    title=short_stored_text,
+    officer=short_stored_text,
+    theme=short_stored_text,
+    agency=short_stored_text,
+)
+def test_every_export_of_any_stored_text_is_a_readable_file(
+    dated_world, narrative, evidence, title, officer, theme, agency
+):
+    world = dated_world
+    recommendation = world["recommendation"]
+    theme_row = world["theme"]
+    Theme.objects.filter(pk=theme_row.pk).update(name=theme)
+    PartnerAgency.objects.filter(pk=recommendation.lead_agency_id).update(name=agency)
+    fields = {"short_title": title, "lead_officer": officer, "theme_id": theme_row.pk}
+    Recommendation.objects.filter(pk=recommendation.pk).update(**fields)
+    Recommendation.history.filter(id=recommendation.pk).update(**fields)
+    ProgressUpdate.objects.update(narrative=narrative, evidence_of_impact=evidence)
+    client = signed_in(world["editor"])
+    report = world["report"]
+
+    for fmt in ("xlsx", "csv"):
+        for url in (
+            reverse("spreadsheets:dashboard_export", args=["test-review", fmt]),
+            reverse("reports:table_export", args=["test-review", report.pk, fmt]),
+        ):
+            response = client.get(url)
+
+            assert response.status_code == 200, url
+            if fmt == "xlsx":
+                rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+            else:
+                rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+            assert len(rows) == 2, url  # the header and the one recommendation
+
+
 @FUZZ
 @given(token=uuid_text, kind=st.sampled_from(["progress_upload", "recommendation_import"]))
 def test_confirming_a_forged_import_never_fails_and_saves_nothing(world, token, kind):
@@ -281,13 +425,58 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "reports:issue",
         "two_factor_setup",
         "two_factor_verify",
+        # tests/accounts/test_people_fuzz.py
+        "accounts:person_invite",
+        "accounts:person",
+        "agencies:create",
+        "agencies:rename",
+        "accounts:link_use",
+        "accounts:password_reset",
+        "accounts:password_reset_confirm",
+        # tests/reports/test_schedule_fuzz.py
+        "reports:schedule_add",
+        "reports:schedule_edit",
+        "reports:schedule_plan",
+        "reports:schedule_remove",
     }
-    # Forms with nothing to type (sign-out) or covered by Django's own (password change)
-    # and the reminder preference (a yes/no choice) are left to their own tests.
-    not_fuzzed = {"logout", "password_change", "reminders:preferences"}
+    # Forms with nothing to type (sign-out, the buttons on a person's page) or covered by
+    # Django's own (password change) and the reminder preference (a yes/no choice) are
+    # left to their own tests.
+    not_fuzzed = {
+        "logout",
+        "password_change",
+        "reminders:preferences",
+        "accounts:person_deactivate",
+        "accounts:person_reactivate",
+        "accounts:person_two_factor_reset",
+        "accounts:person_invitation_resend",
+    }
     posted = {name for name, rule in access.POLICY.items() if rule.post}
 
     assert posted - fuzzed - not_fuzzed == set()
+
+
+@pytest.mark.parametrize(
+    "day, month, year, message",
+    [
+        ("1", "1", "0001", "The date must be after 1 January 1900"),
+        ("1", "1", "1000", "The date must be after 1 January 1900"),
+        ("31", "12", "1899", "The date must be after 1 January 1900"),
+        ("1", "1", "9999", "The date must be no more than 50 years from now"),
+        ("1", "2147483648", "2016", "The date must be a real date"),  # past C's int
+    ],
+)
+def test_a_date_out_of_a_sane_range_is_a_form_error_on_the_page(world, day, month, year, message):
+    client = signed_in(world["editor"])
+    url = reverse("recommendations:update_create", kwargs={"slug": "test-review", "number": 1})
+    fields = {"date_day": day, "date_month": month, "date_year": year, "status": "green"}
+    fields.update(narrative="A position.", submission_key=str(uuid.uuid4()))
+    fields.update(agency=str(world["agencies"][0].pk))
+
+    response = post_and_check(client, url, fields, success=lambda r: False)
+
+    assert response.status_code == 400
+    assert message in response.text
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,14 @@
 """Headers every page carries, and Django's deployment checklist under production settings."""
 
+import http.client
+import os
 import re
 import secrets
+import socket
 import string
+import subprocess
+import sys
+import time
 
 import pytest
 from django.test import Client
@@ -93,3 +99,64 @@ def test_session_and_csrf_cookies_are_secure_and_http_only_in_production(setting
     )
 
     assert result.stdout.split() == ["True"] * 5, result.stderr
+
+
+PRODUCTION = {"DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "testserver"}
+FETCH_STATIC = """
+from django.test import Client
+from django.templatetags.static import static
+client = Client()
+for path in ["/static/src/app.scss", "/static/staticfiles.json", static("css/app.css")]:
+    response = client.get(path, secure=True)
+    print(path, response.status_code)
+"""
+
+
+def test_production_serves_the_built_static_files_but_not_their_sources_or_manifest(tmp_path):
+    env = {**PRODUCTION, "TRACKER_STATIC_ROOT": str(tmp_path / "static")}
+    collected = django_manage("collectstatic", "--no-input", "-v0", **env)
+    assert collected.returncode == 0, collected.stderr
+
+    result = django_manage("shell", "--no-imports", "-c", FETCH_STATIC, **env)
+
+    served = dict(line.split() for line in result.stdout.splitlines())
+    assert served.pop("/static/src/app.scss") == "404", result.stderr
+    assert served.pop("/static/staticfiles.json") == "404"
+    [(css, status)] = served.items()
+    assert re.fullmatch(r"/static/css/app\.[0-9a-f]{12}\.css", css) and status == "200"
+
+
+def test_gunicorn_names_no_server_software():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(PRODUCTION, TRACKER_BIND=f"127.0.0.1:{port}", WEB_CONCURRENCY="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "tracker.wsgi", "-c", "tracker/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        response = _get_when_up("127.0.0.1", port, "/accounts/login/")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    assert response.status in (200, 301, 302)
+    assert "gunicorn" not in (response.getheader("Server") or "").lower()
+
+
+def _get_when_up(host, port, path, wait=30):
+    deadline = time.monotonic() + wait
+    while True:
+        connection = http.client.HTTPConnection(host, port, timeout=5)
+        try:
+            connection.request("GET", path, headers={"Host": "testserver"})
+            return connection.getresponse()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)

@@ -15,12 +15,14 @@ DEMO_REPORTS = [
         "title": "Scrutiny Review of Child Sexual Exploitation: Interim Progress Report",
         "meeting_date": datetime.date(2016, 12, 8),
         "as_at": datetime.date(2016, 11, 30),
+        "papers_due": datetime.date(2016, 12, 1),
     },
     {
         "kind": ReportKind.FULL,
         "title": "Scrutiny Review of Child Sexual Exploitation: Progress Report",
         "meeting_date": datetime.date(2017, 5, 18),
         "as_at": datetime.date(2017, 4, 30),
+        "papers_due": datetime.date(2017, 5, 8),
     },
 ]
 

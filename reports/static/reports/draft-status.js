@@ -1,5 +1,5 @@
-// Follows a draft PDF's background render: polls its state and reloads the page, which
-// then offers the PDF (or says it failed). Without JavaScript, the page's "Check again"
+// Follows a background print (a draft PDF, or an issue): polls its state and reloads the page, which
+// then offers the result (or says it failed). Without JavaScript, the page's "Check again"
 // link does the same. A static file, so the CSP needs no 'unsafe-inline'.
 const region = document.querySelector("[data-draft-status]");
 const INTERVAL_MS = 1500;
@@ -13,7 +13,7 @@ async function poll() {
     if (response.ok) {
       const draft = await response.json();
       region.querySelector("[data-draft-state]").textContent = draft.label;
-      if (draft.state === "ready" || draft.state === "failed") {
+      if (draft.state !== "queued" && draft.state !== "running") {
         window.location.reload();
         return;
       }
