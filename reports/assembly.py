@@ -30,6 +30,14 @@ from recommendations.models import (
 
 from .models import Report, ReportKind
 
+# A report is a summary for the committee, and no editor may make it too long to print in
+# good time (a few times the demo's): each recommendation shows its latest updates since
+# the last report and its latest evidence, this many of each, and each text up to
+# REPORT_TEXT_SHOWN characters (templatetags/report_tags.excerpt); the rest is in the
+# tracker and its exports, and the report says so.
+REPORT_UPDATES_SHOWN = 3
+REPORT_TEXT_SHOWN = 1200
+
 # Status colours for the chart (GOV.UK palette); the word is always printed beside them.
 STATUS_COLOURS = {
     Status.BLUE: "#1d70b8",
@@ -71,6 +79,24 @@ class RecommendationEntry:
     @property
     def is_exception(self):
         return self.status in (Status.RED, Status.AMBER) or self.overdue
+
+    # What the report prints is bounded (REPORT_UPDATES_SHOWN, `excerpt`): the record keeps
+    # everything, and the report says how much more there is.
+    @property
+    def shown_updates(self):
+        return self.updates_since_previous[-REPORT_UPDATES_SHOWN:]
+
+    @property
+    def earlier_updates(self):
+        return max(0, len(self.updates_since_previous) - REPORT_UPDATES_SHOWN)
+
+    @property
+    def shown_evidence(self):
+        return self.evidence[:REPORT_UPDATES_SHOWN]
+
+    @property
+    def earlier_evidence(self):
+        return max(0, len(self.evidence) - REPORT_UPDATES_SHOWN)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 import datetime
 import itertools
+import sqlite3
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -172,3 +175,32 @@ def demo(cse_review, settings):
     settings.DEMO_MODE = True
     loading.load_demo(loading.read_json(DEMO_FIXTURE), review=cse_review)
     return cse_review
+
+
+@pytest.fixture
+def database_file(tmp_path):
+    """On SQLite, the test database as a file, as the service runs on, for the test's length.
+
+    Django's in-memory test database shares one cache between connections, where a second
+    writer is refused at once ("database table is locked") instead of waiting its turn as
+    it does on a database file. PostgreSQL is used as it is.
+    """
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+        yield
+        return
+    settings_dict = connections.settings["default"]
+    memory_name = settings_dict["NAME"]
+    keeper = sqlite3.connect(memory_name, uri=True)  # the in-memory database lives on
+    path = tmp_path / "race.sqlite3"
+    target = sqlite3.connect(path)
+    keeper.backup(target)
+    target.close()
+    BaseDatabaseWrapper.close(connection)  # SQLite's own close() keeps in-memory ones open
+    settings_dict["NAME"] = str(path)
+    try:
+        yield
+    finally:
+        BaseDatabaseWrapper.close(connection)
+        settings_dict["NAME"] = memory_name
+        connection.ensure_connection()
+        keeper.close()

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from reports.assembly import REPORT_TEXT_SHOWN
+
 register = template.Library()
 
 
@@ -12,3 +14,13 @@ def css_string(value):
         for char in str(value)
     )
     return mark_safe(f'"{escaped}"')
+
+
+@register.filter
+def excerpt(text):
+    """`text` up to the first space after REPORT_TEXT_SHOWN characters, saying where the rest
+    is. A word is never cut: one long unbroken word is printed whole (it wraps)."""
+    end = next((at for at in range(REPORT_TEXT_SHOWN, len(text)) if text[at].isspace()), len(text))
+    if end >= len(text.rstrip()):
+        return text
+    return f"{text[:end]} … [{len(text) - end:,} more characters in the tracker]"

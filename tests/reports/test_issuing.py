@@ -77,7 +77,9 @@ def test_posting_the_same_form_twice_makes_one_version(small_review, board):
     assert ReportVersion.objects.count() == 1
 
 
-def test_two_administrators_issuing_at_once_make_one_version(small_review, administrator):
+def test_two_administrators_issuing_at_once_make_one_version(
+    small_review, administrator, database_file
+):
     other = type(administrator).objects.get(pk=administrator.pk)
     report = small_review["report"]
     barrier = threading.Barrier(2)

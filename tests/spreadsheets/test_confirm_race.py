@@ -5,14 +5,12 @@ The two requests run in two threads with their own database connections, so thes
 outside the test's transaction; CI runs them on SQLite and PostgreSQL.
 """
 
-import sqlite3
 import threading
 import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection, connections
-from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db import connection
 from django.test import Client
 
 from recommendations.models import ProgressUpdate, Recommendation
@@ -27,35 +25,6 @@ PROGRESS = (
     "1,31/10/2016,Amber,Training planned.\n"
 )
 RECOMMENDATIONS = "Number,Short title,Recommendation,Lead agency\n1,Title,Wording,Police\n"
-
-
-@pytest.fixture
-def database_file(tmp_path):
-    """On SQLite, the test database as a file, as the service runs on, for the test's length.
-
-    Django's in-memory test database shares one cache between connections, where a second
-    writer is refused at once ("database table is locked") instead of waiting its turn as
-    it does on a database file. PostgreSQL is used as it is.
-    """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        yield
-        return
-    settings_dict = connections.settings["default"]
-    memory_name = settings_dict["NAME"]
-    keeper = sqlite3.connect(memory_name, uri=True)  # the in-memory database lives on
-    path = tmp_path / "race.sqlite3"
-    target = sqlite3.connect(path)
-    keeper.backup(target)
-    target.close()
-    BaseDatabaseWrapper.close(connection)  # SQLite's own close() keeps in-memory ones open
-    settings_dict["NAME"] = str(path)
-    try:
-        yield
-    finally:
-        BaseDatabaseWrapper.close(connection)
-        settings_dict["NAME"] = memory_name
-        connection.ensure_connection()
-        keeper.close()
 
 
 def confirm_twice_at_once(client, url, token, monkeypatch, apply_name):
