@@ -167,6 +167,10 @@ class ReportContent:
         return sum(1 for r in self.completed if r.signed_off)
 
     @property
+    def signed_off_by_claimant_count(self):
+        return sum(1 for r in self.completed if r.signed_off_by_claimant)
+
+    @property
     def awaiting_sign_off_count(self):
         return self.complete_count - self.signed_off_count
 

@@ -114,3 +114,21 @@ def test_signing_off_your_own_claim_warns_and_says_so_in_the_timeline(
 
     detail = board.get(reverse("recommendations:detail", args=["test-review", 1])).text
     assert "decided by the person who made the claim" in detail
+
+
+def test_the_report_marks_a_completion_signed_off_by_the_person_who_claimed_it(
+    recommendation, administrator
+):
+    from reports.models import ReportKind
+    from reports.rendering import render_report_html
+    from tests.reports.conftest import make_report
+
+    own = make_update(recommendation, administrator, date=NOVEMBER, status=Status.BLUE)
+    services.completion_decide(
+        update=own, user=administrator, decision=CompletionDecision.SIGNED_OFF, note="Seen."
+    )
+    report = make_report(recommendation.review, kind=ReportKind.FULL, as_at=datetime.date.today())
+
+    html = render_report_html(report)
+
+    assert "Signed off by the board administrator who had made the claim" in html
