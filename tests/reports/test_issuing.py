@@ -40,6 +40,17 @@ def board(administrator):
     return client
 
 
+def printing(report, administrator, *, since):
+    """An issue of `report` the worker has been printing since `since`."""
+    request = issuing.issue_request(
+        report=report, user=administrator, submission_key=uuid.uuid4(), enqueue=False
+    )
+    IssueRequest.objects.filter(pk=request.pk).update(
+        state=IssueRequest.State.RUNNING, started_at=since
+    )
+    return request
+
+
 def issue_url(report):
     return reverse("reports:issue", args=[report.review.slug, report.pk])
 
@@ -108,13 +119,7 @@ def test_two_administrators_issuing_at_once_make_one_version(
 def test_while_a_report_is_printed_changes_that_would_alter_it_are_refused(
     small_review, administrator, police_editor
 ):
-    report = small_review["report"]
-    request = issuing.issue_request(
-        report=report, user=administrator, submission_key=uuid.uuid4(), enqueue=False
-    )
-    IssueRequest.objects.filter(pk=request.pk).update(
-        state=IssueRequest.State.RUNNING, started_at=timezone.now()
-    )
+    printing(small_review["report"], administrator, since=timezone.now())
     update = ProgressUpdate.objects.get(recommendation=small_review["first"])
 
     with at(2016, 12, 2):
@@ -139,13 +144,8 @@ def test_a_worker_that_died_mid_print_does_not_hold_the_record_up(
     small_review, administrator, police_editor, board, settings
 ):
     report = small_review["report"]
-    request = issuing.issue_request(
-        report=report, user=administrator, submission_key=uuid.uuid4(), enqueue=False
-    )
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.DRAFT_RENDER_STALE_AFTER + 1)
-    IssueRequest.objects.filter(pk=request.pk).update(
-        state=IssueRequest.State.RUNNING, started_at=long_ago
-    )
+    request = printing(report, administrator, since=long_ago)
 
     assert make_update(small_review["first"], police_editor, date=datetime.date(2016, 11, 29))
     status = board.get(
