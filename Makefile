@@ -48,6 +48,7 @@ bench: $(VENV)/.installed
 	done
 	$(BENCH) bench --compare var/bench/demo.json var/bench/large.json | tee var/bench/results.md
 	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/demo.sqlite3 $(BENCH) bench_uploads --output var/bench/uploads.json | tee var/bench/uploads.md
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bench/demo.sqlite3 $(BENCH) bench_report_flood | tee var/bench/report-flood.md
 
 # Production-like serving on loopback: gunicorn (tracker/gunicorn.conf.py) and WhiteNoise
 # (hashed, compressed static files), DEBUG off, PostgreSQL, and the report worker.
