@@ -194,9 +194,9 @@ def progress_update_create(
     )
     try:
         with transaction.atomic():
-            _reported_periods_allow(recommendation.review_id, [date], author, late_reason)
+            late = _reported_periods_allow(recommendation.review_id, [date], author, late_reason)
             return _save_tracked(
-                update, user=author, history_date=recorded_at, reason=_late(late_reason)
+                update, user=author, history_date=recorded_at, reason=late and _late(late_reason)
             )
     except IntegrityError:
         # The same form, posted twice at once: the other request saved it first.
@@ -214,7 +214,8 @@ class ReportedPeriodError(ValidationError):
 def _reported_periods_allow(review_id, dates, user, late_reason):
     """Refuse a change dated into a period an issued report covers, or one a report being
     issued now would show. Locks the review's row first, as the report worker does before
-    it stores what it printed (reports/issuing.py), so the two never interleave."""
+    it stores what it printed (reports/issuing.py), so the two never interleave. Returns
+    whether the change is the administrator's late entry into a reported period."""
     Review.objects.select_for_update().filter(pk=review_id).exists()
     reports = calendar()
     issuing = reports.issuing_through(review_id)
@@ -225,7 +226,7 @@ def _reported_periods_allow(review_id, dates, user, late_reason):
         )
     closed = reports.closed_through(review_id)
     if closed is None or all(date > closed for date in dates):
-        return
+        return False
     when = date_format(closed, "j F Y")
     if not is_board_administrator(user):
         raise ReportedPeriodError(
@@ -243,12 +244,12 @@ def _reported_periods_allow(review_id, dates, user, late_reason):
                 "entry into the reported period is needed"
             }
         )
+    return True
 
 
 def _late(reason):
     """The history's change reason for a late entry (simple-history keeps 100 characters)."""
-    reason = (reason or "").strip()
-    return reason and f"Late entry into a reported period: {reason}"[:100]
+    return f"Late entry into a reported period: {reason.strip()}"[:100]
 
 
 def _review_changes_allowed(review_id):
@@ -344,7 +345,7 @@ def progress_update_correct(
     reason = progress_update_lock_reason(current)
     if reason and not progress_update_correctable_late(current, user):
         raise LockedUpdateError(f"{reason} Post a new update to correct the position.")
-    _reported_periods_allow(
+    late = _reported_periods_allow(
         current.recommendation.review_id, [current.date, date], user, late_reason
     )
 
@@ -353,7 +354,7 @@ def progress_update_correct(
     current.narrative = narrative
     current.evidence_of_impact = evidence_of_impact
     current.version += 1
-    return _save_tracked(current, user=user, reason=_late(late_reason))
+    return _save_tracked(current, user=user, reason=late and _late(late_reason))
 
 
 @transaction.atomic
