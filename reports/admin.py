@@ -18,12 +18,10 @@ class ReportAdmin(SimpleHistoryAdmin):
     search_fields = ["title", "committee"]
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.is_issued)
+        return super().has_change_permission(request, obj) and not (obj and obj.is_issued())
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (
-            obj and (obj.is_issued or obj.issue_requests.exists())
-        )
+        return super().has_delete_permission(request, obj) and (obj is None or obj.is_removable())
 
 
 @admin.register(ReportVersion)

@@ -117,7 +117,7 @@ class Report(models.Model):
                 .exclude(pk=self.pk)
                 .aggregate(latest=models.Max("as_at"))["latest"]
             )
-            if issued and self.as_at <= issued and not self.is_issued:
+            if issued and self.as_at <= issued and not self.is_issued():
                 errors.setdefault(
                     "as_at",
                     "The cut-off date must be after "
@@ -126,9 +126,13 @@ class Report(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    @property
     def is_issued(self):
+        """Whether a version has been issued (one query: not for lists)."""
         return self.pk is not None and self.versions.exists()
+
+    def is_removable(self):
+        """Whether it may leave the schedule: never issued, nor asked to be."""
+        return not (self.is_issued() or self.issue_requests.exists())
 
     def file_name(self, version=None):
         """What a download is called, e.g. cse-scrutiny-review-interim-progress-report-2016-12-v1.pdf"""

@@ -58,7 +58,7 @@ def report_schedule(*, review, user, report=None, **fields):
         report = Report(review=review)
     else:
         report = Report.objects.select_for_update().get(pk=report.pk, review=review)
-        if report.is_issued:
+        if report.is_issued():
             raise ValidationError(
                 "This report has been issued to the committee, so its details are kept as "
                 "issued. Schedule a new report instead."
@@ -103,7 +103,7 @@ def report_unschedule(*, report, user):
     """Remove a report from the schedule: only one never issued nor asked to be."""
     _administrator(user)
     report = Report.objects.select_for_update().get(pk=report.pk)
-    if report.is_issued or report.issue_requests.exists():
+    if not report.is_removable():
         raise ValidationError(
             "This report has been issued (or is being issued) to the committee, so it stays "
             "on the schedule."

@@ -65,12 +65,18 @@ def chromium():
 
 @pytest.fixture
 def page(chromium, live_server):
+    page = new_page(chromium, live_server.url)
+    yield page
+    page.context.close()
+
+
+def new_page(chromium, base_url, *, timeout=10_000):
+    """A page in a browser context of its own (its own cookies), at 1280 px, en-GB."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = live_server.url
-    yield page
-    context.close()
+    page.set_default_timeout(timeout)
+    page.base_url = base_url
+    return page
 
 
 def assert_accessible(page):

@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.models import ProgressUpdate
 from tests.accounts.mail_links import last_link
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, new_page, sign_in
 from tests.conftest import make_agency, make_recommendation, make_review, make_user, next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,12 +29,9 @@ def data(transactional_db):
 @pytest.fixture
 def second_page(chromium, live_server):
     """Another browser, with its own cookies: the invited person's."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.base_url = live_server.url
+    page = new_page(chromium, live_server.url)
     yield page
-    context.close()
+    page.context.close()
 
 
 def set_up_app(page, user):

@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, new_page
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -25,9 +25,7 @@ POLICE_RECOMMENDATION = 38  # led by West Mercia Police, on track at the end of 
 
 def person(chromium, stack, username):
     """A browser of one's own, signed in."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(20_000)
+    page = new_page(chromium, stack.url, timeout=20_000)
     page.goto(f"{stack.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
