@@ -479,3 +479,78 @@ class CompletionDecision(models.Model):
             raise ValidationError(
                 "Only an update that reports the recommendation complete can be signed off or returned."
             )
+
+
+class TargetDateRevision(models.Model):
+    """A move of a recommendation's target date: never silent, its reason kept and shown.
+
+    Written only by `services.recommendation_save`, in the same transaction as the change,
+    so the recommendation's history and its revisions always agree. Reports "as at" a date
+    show the revisions recorded by the end of that day.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="target_date_revisions"
+    )
+    previous_date = models.DateField(null=True, blank=True)
+    revised_date = models.DateField(null=True, blank=True)
+    reason = models.TextField(validators=[*text_validators, MaxLengthValidator(2000)])
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["recommendation", "recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="target_date_revision_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"Recommendation {self.recommendation.number}: target date revised"
+
+
+class RecoveryPlanQuerySet(models.QuerySet):
+    def newest_first(self):
+        return self.order_by("-recorded_at", "-pk")
+
+
+class RecoveryPlan(models.Model):
+    """How the lead agency will bring an exception (Red, Amber or overdue) back on track.
+
+    Plans are not overwritten: a new plan supersedes the last, and each stays in the
+    record. The revised target date, when it moves the target, is a `TargetDateRevision`
+    whose reason is the plan's.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="recovery_plans"
+    )
+    action = models.TextField(
+        "recovery action",
+        validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)],
+    )
+    owner = models.CharField(
+        max_length=200, validators=text_validators, help_text="Who delivers it: a role, not a name."
+    )
+    revised_target_date = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="recovery_plans"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by the form that posted the plan, so that posting it twice records one plan.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = RecoveryPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(action=""), name="recovery_plan_has_action"),
+            models.CheckConstraint(condition=~Q(owner=""), name="recovery_plan_has_owner"),
+        ]
+
+    def __str__(self):
+        return f"Recovery plan for recommendation {self.recommendation.number}"

@@ -18,7 +18,10 @@ from .models import (
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
+    RecoveryPlan,
     Review,
+    Status,
+    TargetDateRevision,
     Theme,
     recommendation_history,
 )
@@ -113,17 +116,22 @@ def recommendation_save(
     user=None,
     history_date=None,
     reason=None,
+    target_date_reason="",
     **fields,
 ):
     """Create recommendation `number` of `review`, or bring it up to date with `fields`.
 
     A change to the wording and the owners together is one history row, not one per part.
-    `supporting_agencies=None` leaves them as they are.
+    `supporting_agencies=None` leaves them as they are. Moving a target date that was set
+    needs `target_date_reason`, kept as a `TargetDateRevision` (see `_target_date_revision`).
     """
     _review_changes_allowed(review.pk)
     recommendation = Recommendation.objects.filter(review=review, number=number).first()
     created = recommendation is None
     recommendation = recommendation or Recommendation(review=review, number=number)
+    revision = _target_date_revision(
+        recommendation, fields, target_date_reason, user=user, history_date=history_date
+    )
     changed = _assign(recommendation, fields)
     current = (
         set() if created else set(recommendation.supporting_agencies.values_list("pk", flat=True))
@@ -150,7 +158,41 @@ def recommendation_save(
         del recommendation.skip_history_when_saving
     if changed:
         recommendation_history.create_historical_record(recommendation, "+" if created else "~")
+    if revision is not None:
+        revision.recommendation = recommendation
+        revision.full_clean()
+        revision.save()
     return recommendation
+
+
+def _target_date_revision(recommendation, fields, reason, *, user, history_date):
+    """The revision a change of `fields` makes to a set target date, or None.
+
+    The one rule for target dates: once set, a target date moves (or is removed) only with
+    a reason, and the date before and the reason are kept. Setting the first one is not a
+    revision.
+    """
+    if recommendation.pk is None or "target_date" not in fields:
+        return None
+    before, after = recommendation.target_date, fields["target_date"]
+    if before is None or before == after:
+        return None
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {
+                "target_date_reason": "Say why the target date is changing from "
+                f"{date_format(before, 'j F Y')}: the committee sees the original date, "
+                "each revision and its reason"
+            }
+        )
+    return TargetDateRevision(
+        previous_date=before,
+        revised_date=after,
+        reason=reason,
+        recorded_by=user if user is not None and user.is_authenticated else None,
+        recorded_at=history_date or timezone.now(),
+    )
 
 
 def progress_update_create(
@@ -406,3 +448,73 @@ def agency_rename(*, agency, name, short_name, user=None, reason=None):
     if _assign(current, {"name": name, "short_name": short_name}):
         _save_tracked(current, user=user, reason=reason)
     return current
+
+
+EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
+
+
+@transaction.atomic
+def recovery_plan_record(
+    *,
+    recommendation,
+    user,
+    action,
+    owner,
+    revised_target_date=None,
+    target_date_reason="",
+    submission_key=None,
+    recorded_at=None,
+):
+    """Record the recovery plan of an exception: its action, owner and revised target date.
+
+    Only on a recommendation that is Red, Amber or overdue, and only by an editor of its
+    lead agency or the board administrator (status, and so the plan, belongs to the lead
+    agency). A revised target date other than the current one moves the target date, with
+    `target_date_reason` (required then) kept as its revision. Posting the same form twice (one
+    `submission_key`) records one plan.
+    """
+    if submission_key is not None:
+        existing = RecoveryPlan.objects.filter(submission_key=submission_key).first()
+        if existing is not None:
+            return existing
+    if not may_report_for(user, recommendation.lead_agency):
+        raise PermissionDenied(
+            f"Only {recommendation.lead_agency}, the lead agency, or the board administrator "
+            "can record a recovery plan."
+        )
+    recorded_at = recorded_at or timezone.now()
+    position = Recommendation.objects.with_status(timezone.localdate(recorded_at)).get(
+        pk=recommendation.pk
+    )
+    on = timezone.localdate(recorded_at)
+    if position.status not in EXCEPTION_STATUSES and not position.is_overdue(on):
+        raise ValidationError(
+            "A recovery plan is for a recommendation that is Red, Amber or past its target "
+            f"date; recommendation {position.number} is {position.status_choice.label}."
+        )
+    plan = RecoveryPlan(
+        recommendation=position,
+        action=(action or "").strip(),
+        owner=(owner or "").strip(),
+        revised_target_date=revised_target_date,
+        recorded_by=user,
+        recorded_at=recorded_at,
+        submission_key=submission_key,
+    )
+    plan.full_clean()
+    if revised_target_date is not None and revised_target_date != position.target_date:
+        if revised_target_date < on:
+            raise ValidationError(
+                {"revised_target_date": "The revised target date cannot be in the past."}
+            )
+        recommendation_save(
+            review=position.review,
+            number=position.number,
+            user=user,
+            history_date=recorded_at,
+            reason="Target date revised by a recovery plan",
+            target_date=revised_target_date,
+            target_date_reason=target_date_reason,
+        )
+    _save_tracked(plan, user=user, history_date=recorded_at)
+    return plan

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -70,11 +71,41 @@ class Report(models.Model):
         "papers due to the clerk", null=True, blank=True, help_text="When the clerk needs it."
     )
     author_line = models.CharField(
+        "report of",
         max_length=200,
-        default="Report of the Chair of the Safeguarding Children Board",
+        default="Chair of the Safeguarding Children Board",
         validators=text_validators,
     )
     contact_officer = models.CharField(max_length=200, blank=True, validators=text_validators)
+
+    # The board's own words and the front sheet (reports/authoring.py): written in the
+    # browser by the board administrator, shown in the preview, fixed once issued.
+    contact_telephone = models.CharField(max_length=40, blank=True, validators=text_validators)
+    contact_email = models.EmailField("contact e-mail", blank=True)
+    agenda_item = models.CharField(max_length=20, blank=True, validators=text_validators)
+    wards_affected = models.CharField(max_length=200, default="All", validators=text_validators)
+    key_decision = models.BooleanField(default=False)
+    exempt_information = models.CharField(
+        max_length=300,
+        default="None",
+        validators=text_validators,
+        help_text="None, or the paragraph of Schedule 12A that applies.",
+    )
+    chair_summary = models.TextField(
+        "chair's summary", blank=True, validators=[*text_validators, MaxLengthValidator(6000)]
+    )
+    key_messages = models.TextField(
+        blank=True, validators=[*text_validators, MaxLengthValidator(3000)]
+    )
+    committee_recommendations = models.TextField(
+        "recommendations to the committee",
+        blank=True,
+        validators=[*text_validators, MaxLengthValidator(3000)],
+        help_text="One per line. Left empty: that the committee notes the progress.",
+    )
+    background_papers = models.TextField(
+        blank=True, validators=[*text_validators, MaxLengthValidator(3000)]
+    )
 
     history = HistoricalRecords()
 
