@@ -496,7 +496,11 @@ class TargetDateRevision(models.Model):
     revised_date = models.DateField(null=True, blank=True)
     reason = models.TextField(validators=[*text_validators, MaxLengthValidator(2000)])
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
 

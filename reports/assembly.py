@@ -14,7 +14,7 @@ import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import F
+from django.utils import timezone
 
 from recommendations.models import (
     STATUS_REPORT_ORDER,
@@ -22,7 +22,9 @@ from recommendations.models import (
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
+    RecoveryPlan,
     Status,
+    TargetDateRevision,
     Theme,
     end_of_day,
     recommendation_history,
@@ -48,6 +50,12 @@ STATUS_COLOURS = {
 }
 
 
+# Fields added after reports were first issued are left out of the dataclasses' repr
+# (`repr=False`), so that `record_fingerprint` of a report issued before them is unchanged.
+# They hold only what is recorded once and never changed (decisions, revisions, plans),
+# read "as recorded by the end of the cut-off day", so later changes cannot reach them.
+
+
 @dataclass(frozen=True)
 class UpdateEntry:
     date: datetime.date
@@ -55,6 +63,47 @@ class UpdateEntry:
     agency: str
     narrative: str
     evidence_of_impact: str
+    # A claim of completion the board returned by the cut-off: it does not count.
+    returned_on: datetime.date | None = field(default=None, repr=False)
+    returned_reason: str = field(default="", repr=False)
+
+
+@dataclass(frozen=True)
+class RevisionEntry:
+    revised_date: datetime.date | None
+    reason: str
+    recorded_on: datetime.date
+
+
+@dataclass(frozen=True)
+class RecoveryPlanEntry:
+    action: str
+    owner: str
+    revised_target_date: datetime.date | None
+    recorded_on: datetime.date
+
+
+DIRECTIONS = ("Completed", "Improved", "Started", "No change", "Worse", "No longer complete")
+
+# Direction of travel between two statuses, in words: higher is better.
+_RANK = {Status.RED: 1, Status.AMBER: 2, Status.GREEN: 3}
+
+
+def direction_of_travel(before, now):
+    """How a recommendation moved between two reports, in words (None for the first)."""
+    if before is None:
+        return None
+    if before == now:
+        return "No change"
+    if now == Status.BLUE:
+        return "Completed"
+    if before == Status.BLUE:
+        return "No longer complete"
+    if before == Status.NOT_STARTED:
+        return "Started"
+    if now == Status.NOT_STARTED or _RANK[now] < _RANK[before]:
+        return "Worse"
+    return "Improved"
 
 
 @dataclass(frozen=True)
@@ -75,16 +124,40 @@ class RecommendationEntry:
     latest_update: UpdateEntry | None
     updates_since_previous: tuple[UpdateEntry, ...]
     evidence: tuple[UpdateEntry, ...]
+    first_complete: datetime.date | None = field(default=None, repr=False)
+    signed_off_on: datetime.date | None = field(default=None, repr=False)
+    sign_off_note: str = field(default="", repr=False)
+    # Complete and signed off at the previous report: a line in the appendix, no detail.
+    settled_before_previous: bool = field(default=False, repr=False)
+    original_target_date: datetime.date | None = field(default=None, repr=False)
+    revisions: tuple[RevisionEntry, ...] = field(default=(), repr=False)
+    recovery_plan: RecoveryPlanEntry | None = field(default=None, repr=False)
 
     @property
     def is_exception(self):
         return self.status in (Status.RED, Status.AMBER) or self.overdue
 
+    @property
+    def direction(self):
+        return direction_of_travel(self.previous_status, self.status)
+
+    @property
+    def completed_since_previous(self):
+        return self.status == Status.BLUE and self.previous_status not in (None, Status.BLUE)
+
+    @property
+    def shown_revisions(self):
+        return self.revisions[-REPORT_UPDATES_SHOWN:]
+
+    @property
+    def earlier_revisions(self):
+        return max(0, len(self.revisions) - REPORT_UPDATES_SHOWN)
+
     # What the report prints is bounded (REPORT_UPDATES_SHOWN, `excerpt`): the record keeps
     # everything, and the report says how much more there is.
     @property
     def shown_updates(self):
-        return self.updates_since_previous[-REPORT_UPDATES_SHOWN:]
+        return self.updates_since_previous[:REPORT_UPDATES_SHOWN]
 
     @property
     def earlier_updates(self):
@@ -109,10 +182,28 @@ class StatusCount:
 
 
 @dataclass(frozen=True)
+class MovementCount:
+    status: Status
+    previous: int
+    now: int
+
+    @property
+    def change(self):
+        return self.now - self.previous
+
+
+@dataclass(frozen=True)
 class AgencyCount:
     agency: str
     counts: tuple[int, ...]  # in STATUS_REPORT_ORDER
     total: int
+
+
+@dataclass(frozen=True)
+class Section:
+    anchor: str
+    number: int
+    title: str
 
 
 @dataclass(frozen=True)
@@ -137,6 +228,9 @@ class ReportContent:
     recommendations: tuple[RecommendationEntry, ...]
     status_counts: tuple[StatusCount, ...]
     agency_counts: tuple[AgencyCount, ...]
+    # The front sheet and the board's own words (reports/models.py, Report).
+    words: "ReportWords"
+    next_full_meeting_date: datetime.date | None = None
     statuses: tuple[Status, ...] = field(default=tuple(STATUS_REPORT_ORDER))
 
     @property
@@ -179,9 +273,138 @@ class ReportContent:
         return self.count(Status.GREEN)
 
     @property
+    def awaiting_sign_off(self):
+        return tuple(r for r in self.completed if not r.signed_off)
+
+    @property
+    def completed_since_previous(self):
+        return tuple(r for r in self.recommendations if r.completed_since_previous)
+
+    @property
+    def signed_off_since_previous(self):
+        """Completions the board signed off since the last report (or ever, for the first)."""
+        since = self.previous_as_at or datetime.date.min
+        return tuple(
+            r
+            for r in self.completed
+            if r.signed_off and r.signed_off_on and r.signed_off_on > since
+        )
+
+    @property
+    def detailed(self):
+        """The recommendations given a section of detail: all but those settled earlier."""
+        return tuple(r for r in self.recommendations if not r.settled_before_previous)
+
+    @property
+    def settled(self):
+        return tuple(r for r in self.recommendations if r.settled_before_previous)
+
+    @property
+    def movement(self):
+        """Counts by status at the previous report's cut-off and at this one (None if first)."""
+        if self.previous_as_at is None:
+            return None
+        before = Counter(r.previous_status for r in self.recommendations)
+        return tuple(
+            MovementCount(status=c.status, previous=before[c.status], now=c.count)
+            for c in self.status_counts
+        )
+
+    @property
+    def sections(self):
+        """The numbered sections, in order; those with nothing to say are left out."""
+        words = self.words
+        titles = [
+            ("purpose", "Purpose of the report", True),
+            ("recommendations", "Recommendations to the committee", True),
+            (
+                "chair",
+                "The Chair's summary and key messages",
+                words.chair_summary or words.key_messages,
+            ),
+            ("summary", "Summary of position", True),
+            ("movement", "Movement since the last report", self.movement is not None),
+            ("completions", "Completions and the Board's sign-off", bool(self.completed)),
+            ("exceptions", "Exceptions and recovery plans", True),
+            ("overview", "All recommendations", True),
+            ("detail", "Progress by recommendation", self.is_full),
+            ("next", "Next steps", True),
+        ]
+        shown = [(anchor, title) for anchor, title, present in titles if present]
+        return tuple(
+            Section(anchor, number, title) for number, (anchor, title) in enumerate(shown, 1)
+        )
+
+    @property
+    def n(self):
+        """Section numbers by anchor, for the template: {{ c.n.summary }}."""
+        return {section.anchor: section.number for section in self.sections}
+
+    @property
+    def appendices(self):
+        return ("Appendix A. Completed recommendations",) if self.is_full else ()
+
+    @property
+    def completions(self):
+        """Completions the committee has not yet read about: completed or signed off since
+        the last report, or still awaiting the Board's sign-off."""
+        return tuple(r for r in self.completed if not r.settled_before_previous)
+
+    @property
+    def directions(self):
+        """(direction of travel, how many recommendations took it), in a fixed order."""
+        counts = Counter(r.direction for r in self.recommendations if r.direction)
+        return tuple(
+            (direction, counts[direction]) for direction in DIRECTIONS if counts[direction]
+        )
+
+    @property
     def progress_since(self):
         """The date from which the detail sections list updates (exclusive when a report)."""
         return self.previous_as_at or self.publication_date
+
+
+@dataclass(frozen=True)
+class ReportWords:
+    """What the board writes into the report, and its front sheet (Report's authored fields)."""
+
+    chair_summary: str
+    key_messages: tuple[str, ...]
+    committee_recommendations: tuple[str, ...]  # empty: that the committee notes the progress
+    background_papers: tuple[str, ...]
+    agenda_item: str
+    wards_affected: str
+    key_decision: bool
+    exempt_information: str
+    contact_telephone: str
+    contact_email: str
+
+
+def lines(text):
+    """The non-empty lines of `text`, without list marks ("- ", "* ", "1. "): one item each."""
+    items = []
+    for line in text.splitlines():
+        line = line.strip()
+        for mark in ("- ", "* ", "• "):
+            line = line.removeprefix(mark)
+        if line:
+            items.append(line.strip())
+    return tuple(items)
+
+
+def report_words(report):
+    return ReportWords(
+        chair_summary=report.chair_summary.strip(),
+        key_messages=lines(report.key_messages),
+        committee_recommendations=lines(report.committee_recommendations),
+        background_papers=lines(report.background_papers),
+        agenda_item=report.agenda_item,
+        wards_affected=report.wards_affected,
+        key_decision=report.key_decision,
+        exempt_information=report.exempt_information,
+        contact_telephone=report.contact_telephone,
+        contact_email=report.contact_email,
+    )
 
 
 def record_fingerprint(content):
@@ -195,8 +418,16 @@ def report_content(report):
     """Everything the committee reads in `report`, as it stood at the report's cut-off date."""
     review = report.review
     as_at = report.as_at
+    known_by = end_of_day(as_at)
     previous = Report.objects.cut_off_before(review, as_at)
     following = Report.objects.next_cut_off(review, as_at + datetime.timedelta(days=1))
+    next_full = (
+        following
+        if following is None or following.kind == ReportKind.FULL
+        else Report.objects.filter(review=review, kind=ReportKind.FULL, as_at__gt=as_at)
+        .order_by("as_at")
+        .first()
+    )
 
     rows = _recommendations_as_at(review, as_at)
     ids = [row.id for row in rows]
@@ -204,8 +435,10 @@ def report_content(report):
     agencies = dict(PartnerAgency.objects.values_list("pk", "name"))
     themes = dict(Theme.objects.filter(review=review).values_list("pk", "name"))
     status_now = _statuses(ids, as_at)
-    self_signed = _signed_off_by_claimant(ids, as_at)
     status_before = _statuses(ids, previous.as_at) if previous else {}
+    decisions = _decisions(ids, known_by)
+    revisions = _revisions(ids, known_by)
+    plans = _recovery_plans(ids, known_by)
 
     updates = defaultdict(list)  # newest first, as the status rule orders them
     latest = {}
@@ -214,14 +447,18 @@ def report_content(report):
         .select_related("agency")
         .newest_first()
     ):
+        decision = decisions.get(update.pk)
+        returned = decision is not None and decision.decision == CompletionDecision.RETURNED
         entry = UpdateEntry(
             date=update.date,
             status=Status(update.status),
             agency=update.agency.name,
             narrative=update.narrative,
             evidence_of_impact=update.evidence_of_impact,
+            returned_on=_local_date(decision.decided_at) if returned else None,
+            returned_reason=decision.note if returned else "",
         )
-        updates[update.recommendation_id].append(entry)
+        updates[update.recommendation_id].append((update, entry))
         if status_now.get(update.recommendation_id, (None, None, False))[1] == update.pk:
             latest[update.recommendation_id] = entry
 
@@ -231,6 +468,11 @@ def report_content(report):
         status, _, signed_off = status_now.get(row.id, (Status.NOT_STARTED, None, False))
         status = Status(status)
         history = updates[row.id]
+        entries_ = [entry for _, entry in history]
+        completion = _completion(history, decisions) if status == Status.BLUE else None
+        sign_off = completion and completion[1]
+        before = status_before.get(row.id, (Status.NOT_STARTED, None, False))
+        row_revisions = revisions.get(row.id, ())
         entries.append(
             RecommendationEntry(
                 number=row.number,
@@ -245,22 +487,30 @@ def report_content(report):
                 target_date=row.target_date,
                 status=status,
                 signed_off=status == Status.BLUE and signed_off,
-                signed_off_by_claimant=status == Status.BLUE
-                and signed_off
-                and row.id in self_signed,
-                previous_status=(
-                    Status(status_before.get(row.id, (Status.NOT_STARTED,))[0])
-                    if previous
-                    else None
+                signed_off_by_claimant=bool(
+                    status == Status.BLUE
+                    and signed_off
+                    and sign_off
+                    and sign_off.decided_by_id == sign_off.update.author_id
                 ),
+                previous_status=Status(before[0]) if previous else None,
                 overdue=(
                     row.target_date is not None
                     and row.target_date < as_at
                     and status != Status.BLUE
                 ),
                 latest_update=latest.get(row.id),
-                updates_since_previous=tuple(u for u in reversed(history) if u.date > since),
-                evidence=tuple(u for u in history if u.evidence_of_impact.strip()),
+                updates_since_previous=tuple(u for u in entries_ if u.date > since),
+                evidence=tuple(u for u in entries_ if u.evidence_of_impact.strip()),
+                first_complete=completion[0] if completion else None,
+                signed_off_on=_local_date(sign_off.decided_at) if signed_off and sign_off else None,
+                sign_off_note=sign_off.note if signed_off and sign_off else "",
+                settled_before_previous=bool(
+                    previous and status == Status.BLUE and before[0] == Status.BLUE and before[2]
+                ),
+                original_target_date=(row_revisions[0][0] if row_revisions else row.target_date),
+                revisions=tuple(revision for _, revision in row_revisions),
+                recovery_plan=plans.get(row.id),
             )
         )
 
@@ -285,7 +535,82 @@ def report_content(report):
         recommendations=tuple(entries),
         status_counts=_status_counts(entries),
         agency_counts=_agency_counts(entries),
+        words=report_words(report),
+        next_full_meeting_date=next_full.meeting_date if next_full else None,
     )
+
+
+def _local_date(moment):
+    return timezone.localdate(moment)
+
+
+def _decisions(ids, known_by):
+    """{update id: the board's decision on it}, for decisions made by the end of the cut-off."""
+    return {
+        decision.update_id: decision
+        for decision in CompletionDecision.objects.filter(
+            update__recommendation_id__in=ids, decided_at__lt=known_by
+        ).select_related("update")
+    }
+
+
+def _completion(history, decisions):
+    """(first reported complete, the sign-off decision or None) of a complete recommendation.
+
+    `history` is newest first. The completion is the run of complete updates since it was
+    last reported as anything else (returned claims do not count): its first date, and the
+    latest claim in it that the board signed off.
+    """
+    first, sign_off = None, None
+    for update, entry in history:
+        if entry.returned_on is not None:
+            continue
+        if entry.status != Status.BLUE:
+            break
+        first = entry.date
+        decision = decisions.get(update.pk)
+        if sign_off is None and decision and decision.decision == CompletionDecision.SIGNED_OFF:
+            sign_off = decision
+    return first, sign_off
+
+
+def _revisions(ids, known_by):
+    """{recommendation id: ((date before, RevisionEntry), ...)} oldest first, by the cut-off."""
+    revisions = defaultdict(list)
+    for revision in TargetDateRevision.objects.filter(
+        recommendation_id__in=ids, recorded_at__lt=known_by
+    ).order_by("recorded_at", "pk"):
+        revisions[revision.recommendation_id].append(
+            (
+                revision.previous_date,
+                RevisionEntry(
+                    revised_date=revision.revised_date,
+                    reason=revision.reason,
+                    recorded_on=_local_date(revision.recorded_at),
+                ),
+            )
+        )
+    return revisions
+
+
+def _recovery_plans(ids, known_by):
+    """{recommendation id: its latest recovery plan recorded by the end of the cut-off}."""
+    plans = {}
+    for plan in (
+        RecoveryPlan.objects.filter(recommendation_id__in=ids, recorded_at__lt=known_by)
+        .newest_first()
+        .only("recommendation_id", "action", "owner", "revised_target_date", "recorded_at")
+    ):
+        plans.setdefault(
+            plan.recommendation_id,
+            RecoveryPlanEntry(
+                action=plan.action,
+                owner=plan.owner,
+                revised_target_date=plan.revised_target_date,
+                recorded_on=_local_date(plan.recorded_at),
+            ),
+        )
+    return plans
 
 
 def _recommendations_as_at(review, as_at):
@@ -322,19 +647,6 @@ def _statuses(ids, on):
         .with_status(on)
         .values_list("pk", "status", "latest_update_id", "signed_off")
     }
-
-
-def _signed_off_by_claimant(ids, as_at):
-    """Recommendations with a claim signed off, by the cut-off, by the person who made it."""
-    return set(
-        CompletionDecision.objects.filter(
-            update__recommendation_id__in=ids,
-            update__date__lte=as_at,
-            decision=CompletionDecision.SIGNED_OFF,
-            decided_at__lt=end_of_day(as_at),
-            decided_by_id=F("update__author_id"),
-        ).values_list("update__recommendation_id", flat=True)
-    )
 
 
 # The chart's geometry, in SVG user units: one bar per status.

@@ -91,3 +91,68 @@ def proposal_forms(proposals, data=None):
         )
         forms_.append(form)
     return forms_
+
+
+def _words(label, *, hint="", max_length=3000, rows=5):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_length=max_length,
+        validators=text_validators,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"max_length": f"{label} must be {max_length:,} characters or fewer"},
+    )
+
+
+class ReportWordsForm(forms.Form):
+    """The board's own words in a report, and its front sheet (reports/models.py, Report)."""
+
+    author_line = _text("Report of", hint="For example, Chair of the Safeguarding Children Board.")
+    contact_telephone = _text("Contact telephone (optional)", required=False, max_length=40)
+    contact_email = forms.EmailField(
+        label="Contact e-mail (optional)",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an e-mail address like name@example.gov.uk"},
+    )
+    agenda_item = _text(
+        "Agenda item (optional)", required=False, max_length=20, hint="As the clerk numbers it."
+    )
+    wards_affected = _text("Wards affected", hint="For example, All.")
+    key_decision = forms.TypedChoiceField(
+        label="Is this a key decision?",
+        choices=[("no", "No"), ("yes", "Yes")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether this is a key decision"},
+    )
+    exempt_information = _text(
+        "Exempt information",
+        max_length=300,
+        hint="None, or the paragraph of Schedule 12A to the Local Government Act 1972 that applies.",
+    )
+    chair_summary = _words(
+        "The Chair's summary",
+        hint="Paragraphs separated by a blank line; lines starting with “- ” make a list.",
+        max_length=6000,
+        rows=8,
+    )
+    key_messages = _words("Key messages", hint="One message per line.")
+    committee_recommendations = _words(
+        "Recommendations to the committee",
+        hint=(
+            "One per line. Left empty, the report asks the committee to note the progress "
+            "and the recovery plans for the exceptions."
+        ),
+    )
+    background_papers = _words(
+        "Background papers", hint="One per line. Left empty, the report says None."
+    )
+
+    @classmethod
+    def for_report(cls, report, data=None):
+        initial = {name: getattr(report, name) for name in cls.base_fields}
+        initial["key_decision"] = "yes" if report.key_decision else "no"
+        return cls(data, initial=initial)

@@ -161,6 +161,10 @@ class Report(models.Model):
         """Whether a version has been issued (one query: not for lists)."""
         return self.pk is not None and self.versions.exists()
 
+    def words_locked(self):
+        """Whether its words are part of the record: issued, or being issued now."""
+        return self.is_issued() or self.issue_requests.filter(state__in=IssueRequest.OPEN).exists()
+
     def is_removable(self):
         """Whether it may leave the schedule: never issued, nor asked to be."""
         return not (self.is_issued() or self.issue_requests.exists())

@@ -9,6 +9,7 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pydyf
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from weasyprint import HTML, URLFetcher
@@ -52,4 +53,28 @@ def static_path(url):
 def html_to_pdf(html):
     """The PDF bytes of an HTML document, tagged for accessibility, with fonts embedded."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly())
-    return document.write_pdf(**PDF_OPTIONS)
+    return document.write_pdf(finisher=header_scopes, **PDF_OPTIONS)
+
+
+def header_scopes(document, pdf):
+    """Give every table header cell of the tagged PDF its /Scope.
+
+    WeasyPrint (70) tags header cells as /TH, with /ID and /Headers, but without the
+    /Scope that PDF/UA checkers and screen readers look for. The report's tables put
+    column headers in <thead> and row headers (scope="row") in <tbody>, so a header's
+    scope follows from where its row is.
+    """
+    objects = pdf.objects
+
+    def parent(element):
+        reference = element.get("P")
+        return objects[int(reference.split()[0])] if reference else None
+
+    for element in objects:
+        if not isinstance(element, dict) or element.get("S") != "/TH":
+            continue
+        row = parent(element)
+        group = parent(row) if row is not None else None
+        in_head = group is not None and group.get("S") == "/THead"
+        element.setdefault("A", pydyf.Dictionary({"O": "/Table"}))
+        element["A"]["Scope"] = "/Column" if in_head else "/Row"

@@ -116,3 +116,41 @@ def report_unschedule(*, report, user):
 def _administrator(user):
     if not is_board_administrator(user):
         raise PermissionDenied("Only a board administrator can change the report schedule.")
+
+
+WORDS_FIELDS = (
+    "author_line",
+    "contact_telephone",
+    "contact_email",
+    "agenda_item",
+    "wards_affected",
+    "key_decision",
+    "exempt_information",
+    "chair_summary",
+    "key_messages",
+    "committee_recommendations",
+    "background_papers",
+)
+
+
+@transaction.atomic
+def report_words_save(*, report, user, **fields):
+    """Save the board's own words and the front sheet of a report not yet issued.
+
+    Kept in the report's history. Once issued (or while being issued) the words are part
+    of the record the committee received, and are refused.
+    """
+    _administrator(user)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.words_locked():
+        raise ValidationError(
+            "This report has been issued (or is being issued) to the committee, so its words "
+            "are kept as issued. Write them into the next report instead."
+        )
+    for name in WORDS_FIELDS:
+        if name in fields:
+            setattr(report, name, fields[name])
+    report.full_clean()
+    report._history_user = user
+    report.save()
+    return report

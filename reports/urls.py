@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/<slug:slug>/reports/new/", views.schedule_add, name="schedule_add"),
     path("reviews/<slug:slug>/reports/plan/", views.schedule_plan, name="schedule_plan"),
     path("reviews/<slug:slug>/reports/<int:pk>/edit/", views.schedule_edit, name="schedule_edit"),
+    path("reviews/<slug:slug>/reports/<int:pk>/words/", views.report_words, name="words"),
     path(
         "reviews/<slug:slug>/reports/<int:pk>/remove/",
         views.schedule_remove,

@@ -21,7 +21,13 @@ from spreadsheets.exporting import report_rows, spreadsheet_response
 
 from . import drafts, issuing, schedule, services
 from .assembly import report_content
-from .forms import IssueForm, ReportRemoveForm, ReportScheduleForm, proposal_forms
+from .forms import (
+    IssueForm,
+    ReportRemoveForm,
+    ReportScheduleForm,
+    ReportWordsForm,
+    proposal_forms,
+)
 from .models import DraftPdf, IssueRequest, Report, ReportVersion
 from .rendering import report_context
 
@@ -188,6 +194,28 @@ def schedule_edit(request, slug, pk):
             messages.success(request, f"{report.title} ({_as_at(report)}) has been changed.")
             return redirect("reports:list", slug=slug)
     return _schedule_page(request, report.review, form, report=report)
+
+
+@require_http_methods(["GET", "POST"])
+def report_words(request, slug, pk):
+    """The board's own words and the front sheet: written here, shown in the preview."""
+    report = _report(slug, pk)
+    form = ReportWordsForm.for_report(report, _posted(request))
+    locked = report.words_locked()
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_words_save(report=report, user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The words of {report.title} have been saved.")
+            return redirect("reports:preview", slug=slug, pk=pk)
+    return render(
+        request,
+        "reports/words_form.html",
+        {"review": report.review, "report": report, "form": form, "locked": locked},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('reason', models.TextField(validators=[django.core.validators.ProhibitNullCharactersValidator(), recommendations.models.no_control_characters, django.core.validators.MaxLengthValidator(2000)])),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('recommendation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='target_date_revisions', to='recommendations.recommendation')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
             options={
                 'ordering': ['recommendation', 'recorded_at', 'pk'],

@@ -34,6 +34,7 @@ def change_everything_after_the_cut_off(small_review, police, council, police_ed
             text="Reworded text.",
             lead_officer="Someone else",
             target_date=datetime.date(2017, 3, 31),
+            target_date_reason="Moved after the cut-off: the report must not show it.",
         )
         make_recommendation(review, police, number=3, short_title="Added in December")
 

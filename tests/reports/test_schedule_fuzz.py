@@ -78,3 +78,31 @@ def test_removing_a_report_twice_at_once_or_after_issue_never_fails(board):
 
     assert client.post(url).status_code == 302
     assert client.post(url).status_code == 404
+
+
+@FUZZ
+@given(data=st.data())
+def test_writing_a_reports_words_never_fails_and_saves_nothing_refused(board, data):
+    client = signed_in(board["administrator"])
+    names = (
+        "author_line",
+        "contact_telephone",
+        "contact_email",
+        "agenda_item",
+        "wards_affected",
+        "key_decision",
+        "exempt_information",
+        "chair_summary",
+        "key_messages",
+        "committee_recommendations",
+        "background_papers",
+    )
+    fields = data.draw(st.fixed_dictionaries({name: nasty_text for name in names}))
+    url = reverse("reports:words", args=["test-review", board["report"].pk])
+
+    post_and_check(
+        client,
+        url,
+        fields,
+        success=redirect_to(f"/reviews/test-review/reports/{board['report'].pk}/"),
+    )

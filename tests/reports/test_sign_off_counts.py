@@ -52,7 +52,7 @@ def test_a_report_counts_signed_off_and_awaiting_completions_as_at_its_cut_off(
         1,
     )
     assert (
-        "Of the 2 complete, 1 has been signed off by the Board and 1 is awaiting its sign-off."
-        in html
+        "Of the 2 complete, 1 has been signed off by the Board and 1 is awaiting its sign-off "
+        "(recommendation 2)." in html
     )
     assert 'of which awaiting sign-off</th><td class="report-number">1<' in html
