@@ -9,7 +9,7 @@ Roles, for one request to one URL:
 - anonymous: not signed in;
 - reader: signed in, editor of no agency, not an administrator (scrutiny clerks);
 - editor of an owning agency: an editor of an agency that owns the URL's object (see
-  `owners`: the agencies that own the recommendation, posted the update, or own
+  `owners`: the agencies that own the recommendation, lead it, posted the update, or own
   recommendations of the review);
 - editor of another agency: an editor of agencies, none of which owns the object;
 - administrator: a board administrator (roles.is_board_administrator).
@@ -56,6 +56,12 @@ AUDITED = {
 def _recommendation_owners(slug, number, **kwargs):
     recommendation = get_object_or_404(Recommendation, review__slug=slug, number=number)
     return PartnerAgency.objects.owning(recommendation)
+
+
+def _recommendation_lead(slug, number, **kwargs):
+    """The recommendation's lead agency: status, and so its recovery plan, belong to it."""
+    recommendation = get_object_or_404(Recommendation, review__slug=slug, number=number)
+    return PartnerAgency.objects.filter(pk=recommendation.lead_agency_id)
 
 
 def _update_agency(pk, **kwargs):
@@ -129,6 +135,8 @@ POLICY = {
     # Reporting progress: editors of an agency that owns the recommendation or update.
     "recommendations:update_create": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_owners),
     "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
+    # A recovery plan: the lead agency's editors only, not a supporting agency's.
+    "recommendations:recovery_plan": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_lead),
     "spreadsheets:progress_upload": Rule(get=OWNERS, post=OWNERS, owners=_review_agencies),
     "spreadsheets:progress_upload_confirm": Rule(post=OWNERS, owners=_review_agencies),
     # The board administrator's work.
@@ -140,6 +148,7 @@ POLICY = {
     "reports:schedule_add": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:schedule_plan": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:schedule_edit": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "reports:words": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:schedule_remove": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "recommendations:sign_off_queue": Rule(get=ADMINISTRATORS),
 }

@@ -1,4 +1,5 @@
-"""Load a review, and the demo users and progress history, from the JSON files in fixtures/.
+"""Load a review, and the demo users, progress history and recovery plans, from the JSON
+files in fixtures/.
 
 Everything goes through the services, so the rows carry history dated to when they
 were true (the review's publication, each update's recording time): reports "as at" a
@@ -24,6 +25,7 @@ from recommendations.models import (
     ProgressUpdate,
     Recommendation,
     Status,
+    TargetDateRevision,
 )
 from recommendations.roles import BOARD_ADMINISTRATORS
 
@@ -54,8 +56,18 @@ def load_review(data):
         item["name"]: services.theme_save(review=review, **item, history_date=when, reason=reason)
         for item in data["themes"]
     }
+    # The fixture holds each original target date: one revised since (by a recovery plan,
+    # with its reason) is kept, so that loading again changes nothing.
+    revised = set(
+        TargetDateRevision.objects.filter(recommendation__review=review).values_list(
+            "recommendation__number", flat=True
+        )
+    )
     for item in data["recommendations"]:
-        target = item.get("target_date")
+        fields = {}
+        if item["number"] not in revised:
+            target = item.get("target_date")
+            fields["target_date"] = datetime.date.fromisoformat(target) if target else None
         services.recommendation_save(
             review=review,
             number=item["number"],
@@ -65,16 +77,17 @@ def load_review(data):
             lead_agency=agencies[item["lead_agency"]],
             supporting_agencies=[agencies[name] for name in item.get("supporting_agencies", [])],
             lead_officer=item.get("lead_officer", ""),
-            target_date=datetime.date.fromisoformat(target) if target else None,
             history_date=when,
             reason=reason,
+            **fields,
         )
     return review
 
 
 @transaction.atomic
 def load_demo(data, *, review):
-    """Create the demo users and the review's progress history. Demo mode only."""
+    """Create the demo users, the review's progress history and its recovery plans.
+    Demo mode only."""
     if not settings.DEMO_MODE:
         raise ImproperlyConfigured(
             "Demo users have a published password: they are only created when TRACKER_DEMO=1."
@@ -96,7 +109,25 @@ def load_demo(data, *, review):
             submission_key=uuid.uuid5(DEMO_NAMESPACE, f"{review.slug}:{index}"),
         )
     _demo_sign_offs(review, users[data["sign_offs"]["by"]], data["sign_offs"])
+    _demo_recovery_plans(review, users, recommendations, data.get("recovery_plans", []))
     return users
+
+
+def _demo_recovery_plans(review, users, recommendations, plans):
+    """The lead agencies' recovery plans for the exceptions, recorded before the cut-off
+    of the report that shows them; a revised target date is kept with its reason."""
+    for index, item in enumerate(plans):
+        revised = item.get("revised_target_date")
+        services.recovery_plan_record(
+            recommendation=recommendations[item["recommendation"]],
+            user=users[item["author"]],
+            action=item["action"],
+            owner=item["owner"],
+            revised_target_date=datetime.date.fromisoformat(revised) if revised else None,
+            target_date_reason=item.get("target_date_reason", ""),
+            recorded_at=timezone.make_aware(datetime.datetime.fromisoformat(item["recorded_at"])),
+            submission_key=uuid.uuid5(DEMO_NAMESPACE, f"{review.slug}:recovery plan:{index}"),
+        )
 
 
 def _demo_sign_offs(review, administrator, rule):

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
@@ -32,8 +34,67 @@ class ThemeAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+RECOMMENDATION_FIELDS = [
+    "review",
+    "number",
+    "short_title",
+    "text",
+    "theme",
+    "lead_agency",
+    "supporting_agencies",
+    "lead_officer",
+    "target_date",
+]
+
+
+class RecommendationAdminForm(forms.ModelForm):
+    """A moved target date needs its reason, as on every other way in (services)."""
+
+    target_date_reason = forms.CharField(
+        label="Reason for changing the target date",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed to move or remove a target date that was set. The committee sees "
+        "the original date, each revision and its reason.",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields = RECOMMENDATION_FIELDS
+
+    def moves_target_date(self):
+        """Whether the form moves (or removes) a target date the recommendation had."""
+        before = self.initial.get("target_date") if self.instance.pk else None
+        return before is not None and self.cleaned_data.get("target_date") != before
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.moves_target_date():
+            return cleaned
+        if not cleaned.get("target_date_reason", "").strip():
+            when = date_format(self.initial["target_date"], "j F Y")
+            self.add_error(
+                "target_date_reason",
+                f"Give the reason for changing the target date from {when}: the committee "
+                "sees the original date, each revision and its reason.",
+            )
+        if {"review", "number"} & set(self.changed_data):
+            self.add_error(
+                "number",
+                "Change the target date and the review or number separately: save one, "
+                "then the other.",
+            )
+        return cleaned
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(SimpleHistoryAdmin):
+    """A change that moves a set target date is saved through `services.recommendation_save`,
+    so that its reason is kept as a revision; other changes save as Django's admin does."""
+
+    form = RecommendationAdminForm
+    fields = [*RECOMMENDATION_FIELDS, "target_date_reason"]
     list_display = ["number", "short_title", "lead_agency", "theme", "target_date"]
     list_display_links = ["number", "short_title"]
     list_filter = ["review", "theme", "lead_agency"]
@@ -41,6 +102,33 @@ class RecommendationAdmin(SimpleHistoryAdmin):
     search_fields = ["short_title", "text", "lead_officer"]
     ordering = ["review", "number"]
     filter_horizontal = ["supporting_agencies"]
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A rule the form could not foresee (a report being issued meanwhile) is refused by
+        # the service: shown as a message, with nothing saved, instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            messages.error(request, f"Nothing was saved. {' '.join(error.messages)}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        if not (change and form.moves_target_date()):
+            return super().save_model(request, obj, form, change)
+        fields = {
+            name: form.cleaned_data[name]
+            for name in RECOMMENDATION_FIELDS
+            if name not in ("review", "number", "supporting_agencies")
+        }
+        services.recommendation_save(
+            review=obj.review,
+            number=obj.number,
+            supporting_agencies=form.cleaned_data["supporting_agencies"],
+            user=request.user,
+            reason="Changed in the admin",
+            target_date_reason=form.cleaned_data["target_date_reason"],
+            **fields,
+        )
 
 
 @admin.register(ProgressUpdate)

@@ -5,6 +5,7 @@ ownership, permission), so a forged field never gets further than a form error.
 """
 
 from django import forms
+from django.utils.formats import date_format
 
 from govuk.forms import DateField
 
@@ -19,6 +20,8 @@ from .models import (
 )
 
 SEARCH_MAX_LENGTH = 200
+# TargetDateRevision.reason holds this many characters.
+TARGET_DATE_REASON_MAX_LENGTH = 2000
 
 # Shown under each status radio (govuk/_field_radios.html reads a field's `choice_hints`).
 STATUS_HINTS = {
@@ -252,3 +255,80 @@ class CompletionDecisionForm(forms.Form):
         hint="Signing off: the evidence of impact the board has seen. Returning: why, and "
         "what the agency needs to show. The agency sees this note.",
     )
+
+
+class RecoveryPlanForm(forms.Form):
+    """The lead agency's recovery plan for an exception: what, who, and by when."""
+
+    action = _text_field(
+        "Recovery action",
+        required=True,
+        required_message="Enter what will be done to bring the recommendation back on track",
+        hint="What will be done, by when, and how the board will know it has worked.",
+    )
+    owner = forms.CharField(
+        label="Owner",
+        help_text="Who delivers it: a role, not a name. For example, “Head of Service, CAMHS”.",
+        max_length=200,
+        validators=[no_control_characters],
+        error_messages={
+            "required": "Enter who owns the recovery action",
+            "max_length": "The owner must be 200 characters or fewer",
+            "null_characters_not_allowed": (
+                "The owner contains a character that cannot be saved (a NUL byte): "
+                "remove it and try again"
+            ),
+        },
+    )
+    revised_target_date = DateField(
+        label="Revised target date (optional)",
+        required=False,
+        help_text="For example, 30 6 2017.",
+    )
+    target_date_reason = forms.CharField(
+        label="Reason for moving the target date",
+        required=False,
+        max_length=TARGET_DATE_REASON_MAX_LENGTH,
+        validators=[no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "max_length": (
+                f"The reason must be {TARGET_DATE_REASON_MAX_LENGTH:,} characters or fewer"
+            ),
+            "null_characters_not_allowed": (
+                "The reason contains a character that cannot be saved (a NUL byte): "
+                "remove it and try again"
+            ),
+        },
+    )
+    # One per form shown: posting the same form twice records one plan.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Reload the page and enter the plan again.",
+            "invalid": "This form has expired. Reload the page and enter the plan again.",
+        },
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        target = recommendation.target_date
+        if target is None:
+            self.fields["revised_target_date"].help_text = (
+                "This recommendation has no target date yet: the date you enter becomes its "
+                "target date. For example, 30 6 2017."
+            )
+        else:
+            when = date_format(target, "j F Y")
+            self.fields["revised_target_date"].help_text = (
+                f"Leave blank to keep the target date of {when}. A different date moves the "
+                "target date: the committee sees the original date, each revision and its "
+                "reason. For example, 30 6 2017."
+            )
+            self.fields[
+                "target_date_reason"
+            ].help_text = f"Needed only if the revised target date is not {when}."
+
+    def plan_fields(self):
+        fields = ("action", "owner", "revised_target_date", "target_date_reason")
+        return {name: self.cleaned_data[name] for name in fields}

@@ -254,12 +254,23 @@ class RecommendationQuerySet(models.QuerySet):
         )
 
     def for_detail(self, on=None):
-        """One recommendation's page: owners, status and its timeline of updates."""
+        """One recommendation's page: owners, status, its timeline of updates, its target
+        date's revisions (oldest first) and its recovery plans (newest first)."""
         return (
             self.select_related("review", "lead_agency", "theme")
             .prefetch_related(
                 "supporting_agencies",
                 models.Prefetch("updates", queryset=ProgressUpdate.objects.for_timeline()),
+                models.Prefetch(
+                    "target_date_revisions",
+                    queryset=TargetDateRevision.objects.select_related("recorded_by").order_by(
+                        "recorded_at", "pk"
+                    ),
+                ),
+                models.Prefetch(
+                    "recovery_plans",
+                    queryset=RecoveryPlan.objects.select_related("recorded_by").newest_first(),
+                ),
             )
             .with_status(on)
         )

@@ -482,7 +482,26 @@ def recovery_plan_record(
             f"Only {recommendation.lead_agency}, the lead agency, or the board administrator "
             "can record a recovery plan."
         )
-    recorded_at = recorded_at or timezone.now()
+    try:
+        with transaction.atomic():
+            return _recovery_plan_save(
+                recommendation, user, action, owner, revised_target_date, target_date_reason,
+                submission_key, recorded_at or timezone.now(),
+            )  # fmt: skip
+    except IntegrityError:
+        # The same form, posted twice at once: the other request saved it first.
+        if submission_key is not None:
+            existing = RecoveryPlan.objects.filter(submission_key=submission_key).first()
+            if existing is not None:
+                return existing
+        raise
+
+
+def _recovery_plan_save(
+    recommendation, user, action, owner, revised_target_date, target_date_reason,
+    submission_key, recorded_at,
+):  # fmt: skip
+    _review_changes_allowed(recommendation.review_id)
     position = Recommendation.objects.with_status(timezone.localdate(recorded_at)).get(
         pk=recommendation.pk
     )

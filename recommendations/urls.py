@@ -20,6 +20,11 @@ urlpatterns = [
         views.update_create,
         name="update_create",
     ),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/recovery-plan/",
+        views.recovery_plan,
+        name="recovery_plan",
+    ),
     path("updates/<int:pk>/correct/", views.update_correct, name="update_correct"),
     path("updates/<int:pk>/completion/", views.completion_decision, name="completion_decision"),
 ]

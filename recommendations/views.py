@@ -17,10 +17,18 @@ from .forms import (
     CompletionDecisionForm,
     ProgressUpdateCorrectionForm,
     ProgressUpdateForm,
+    RecoveryPlanForm,
     dashboard_selection,
 )
 from .history import changes_since, recommendation_history
-from .models import STATUS_REPORT_ORDER, PartnerAgency, ProgressUpdate, Recommendation, Review
+from .models import (
+    STATUS_REPORT_ORDER,
+    PartnerAgency,
+    ProgressUpdate,
+    Recommendation,
+    RecoveryPlan,
+    Review,
+)
 from .roles import is_board_administrator, may_report_for, reporting_agencies
 
 # A message's tag telling static/js/app.js that the form's draft was saved and can go.
@@ -74,6 +82,7 @@ def detail(request, slug, number):
         update.may_correct = (
             correctable is True or update.agency_id in correctable
         ) and not services.progress_update_is_locked(update)
+    plans = list(recommendation.recovery_plans.all())
     return render(
         request,
         "recommendations/detail.html",
@@ -85,9 +94,20 @@ def detail(request, slug, number):
             "may_post": reporting_agencies(request.user, recommendation).exists(),
             "may_decide_completion": recommendation.awaiting_sign_off
             and is_board_administrator(request.user),
+            "exception": _is_exception(recommendation, today),
+            "current_plan": plans[0] if plans else None,
+            "earlier_plans": plans[1:],
+            # Asked whatever the status, so the page costs the same queries either way.
+            "may_record_plan": may_report_for(request.user, recommendation.lead_agency),
+            "revisions": recommendation.target_date_revisions.all(),
             "history": recommendation_history(recommendation),
         },
     )
+
+
+def _is_exception(recommendation, today):
+    """Red, Amber or overdue today: what carries a recovery plan (needs `with_status()`)."""
+    return recommendation.status in services.EXCEPTION_STATUSES or recommendation.is_overdue(today)
 
 
 def _correctable_agency_ids(user):
@@ -194,6 +214,66 @@ def update_correct(request, pk):
     return render(request, "recommendations/update_correct.html", context, status=status)
 
 
+@require_http_methods(["GET", "POST"])
+def recovery_plan(request, slug, number):
+    today = timezone.localdate()
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review", "lead_agency").with_status(today),
+        review__slug=slug,
+        number=number,
+    )
+    if not may_report_for(request.user, recommendation.lead_agency):
+        raise PermissionDenied("Only editors of the lead agency can record a recovery plan.")
+    context = {"review": recommendation.review, "recommendation": recommendation}
+    form = RecoveryPlanForm(
+        request.POST if request.method == "POST" else None,
+        recommendation=recommendation,
+        initial={"submission_key": services.new_submission_key()},
+    )
+    if not _is_exception(recommendation, today) and not _resubmitted(form, request.user):
+        status = 409 if request.method == "POST" else 200
+        return render(
+            request, "recommendations/recovery_plan_not_needed.html", context, status=status
+        )
+    if form.is_bound and form.is_valid():
+        try:
+            plan = services.recovery_plan_record(
+                recommendation=recommendation,
+                user=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+                **form.plan_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if (
+                plan.recommendation_id == recommendation.pk
+                and plan.recorded_by_id == request.user.pk
+            ):
+                messages.success(request, "The recovery plan has been recorded.", DRAFT_SAVED)
+                return redirect(_detail_url(recommendation) + "#recovery-plan")
+            form.add_error(None, "This form has already been used. Reload the page to start again.")
+    context.update(form=form, overdue=recommendation.is_overdue(today))
+    return render(
+        request,
+        "recommendations/recovery_plan_form.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+def _resubmitted(form, user):
+    """Whether the form was posted before, by `user`: its plan may have ended the exception
+    (a new target date), and posting it again should say it was recorded, as the first did."""
+    return (
+        form.is_bound
+        and form.is_valid()
+        and RecoveryPlan.objects.filter(
+            submission_key=form.cleaned_data["submission_key"], recorded_by=user
+        ).exists()
+    )
+
+
 def _late_entries_allowed(user, recommendation):
     """Whether to offer a late entry into a reported period: to the administrator, once a
     report of the review has been issued."""
@@ -229,12 +309,15 @@ def _locked(request, context):
     )
 
 
-def _timeline_url(recommendation, update):
-    url = reverse(
+def _detail_url(recommendation):
+    return reverse(
         "recommendations:detail",
         kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
     )
-    return f"{url}#update-{update.pk}"
+
+
+def _timeline_url(recommendation, update):
+    return f"{_detail_url(recommendation)}#update-{update.pk}"
 
 
 @require_http_methods(["GET", "POST"])

@@ -142,10 +142,6 @@ class RecommendationEntry:
         return direction_of_travel(self.previous_status, self.status)
 
     @property
-    def completed_since_previous(self):
-        return self.status == Status.BLUE and self.previous_status not in (None, Status.BLUE)
-
-    @property
     def shown_revisions(self):
         return self.revisions[-REPORT_UPDATES_SHOWN:]
 
@@ -275,20 +271,6 @@ class ReportContent:
     @property
     def awaiting_sign_off(self):
         return tuple(r for r in self.completed if not r.signed_off)
-
-    @property
-    def completed_since_previous(self):
-        return tuple(r for r in self.recommendations if r.completed_since_previous)
-
-    @property
-    def signed_off_since_previous(self):
-        """Completions the board signed off since the last report (or ever, for the first)."""
-        since = self.previous_as_at or datetime.date.min
-        return tuple(
-            r
-            for r in self.completed
-            if r.signed_off and r.signed_off_on and r.signed_off_on > since
-        )
 
     @property
     def detailed(self):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 
 from recommendations import services
 from recommendations.models import (
@@ -36,9 +37,12 @@ RECOMMENDATION_COLUMNS = [
     Column("supporting_agencies", "Supporting agencies"),
     Column("lead_officer", "Lead officer"),
     Column("target_date", "Target date"),
+    # Not a field of the recommendation: why a row moves a target date that was set.
+    Column("target_date_reason", "Reason for target date change"),
 ]
 LABELS = {column.key: column.label for column in RECOMMENDATION_COLUMNS}
 SHORT_TEXT_MAX_LENGTH = 200
+REASON_MAX_LENGTH = 2000  # what a TargetDateRevision's reason holds
 # The largest number a recommendation can have: its column (a small integer) holds 32767.
 MAX_NUMBER = 32767
 IMPORT_REASON = "Imported from a spreadsheet"
@@ -61,6 +65,8 @@ class PlannedRow:
     # A progress row's key, the same each time one preview is planned: saving it twice
     # records one update (see services.progress_update_create).
     submission_key: uuid.UUID | None = None
+    # Why a recommendation row moves its target date (kept as a TargetDateRevision).
+    target_date_reason: str = ""
 
 
 @dataclass
@@ -97,9 +103,40 @@ def plan_recommendation_import(review, upload):
         number = _number(sheet_row.number, values.get("number"), seen, plan.errors)
         current = existing.get(number)
         fields = _row_fields(sheet_row.number, values, current, agencies, themes, plan)
+        reason = _target_date_reason(sheet_row.number, values, fields, current, plan.errors)
         if len(plan.errors) == errors_before and number is not None:
-            plan.rows.append(_planned(sheet_row.number, number, fields, current))
+            planned = _planned(sheet_row.number, number, fields, current)
+            if reason:
+                planned.target_date_reason = reason
+                planned.changes.append((LABELS["target_date_reason"], "", reason))
+            plan.rows.append(planned)
     return plan
+
+
+def _target_date_reason(row, values, fields, current, errors):
+    """The reason a row gives for moving a set target date: needed then, ignored otherwise."""
+    before = current.target_date if current is not None else None
+    after = fields.get("target_date", before)
+    if before is None or after == before:
+        return ""
+    reason = _text(
+        row,
+        "target_date_reason",
+        values.get("target_date_reason", ""),
+        errors,
+        max_length=REASON_MAX_LENGTH,
+    ).strip()
+    if not reason:
+        errors.append(
+            RowError(
+                row,
+                LABELS["target_date"],
+                f"moves the target date from {date_format(before, 'j F Y')} to "
+                f"{date_format(after, 'j F Y')}: give the reason in the column "
+                f"“{LABELS['target_date_reason']}”",
+            )
+        )
+    return reason
 
 
 @transaction.atomic
@@ -123,7 +160,12 @@ def apply_recommendation_import(plan, *, user):
         if isinstance(fields.get("theme"), str):
             fields["theme"] = themes[fields["theme"]]
         services.recommendation_save(
-            review=plan.review, number=row.number, user=user, reason=IMPORT_REASON, **fields
+            review=plan.review,
+            number=row.number,
+            user=user,
+            reason=IMPORT_REASON,
+            target_date_reason=row.target_date_reason,
+            **fields,
         )
 
 

@@ -14,6 +14,7 @@ import re
 import pytest
 
 from tests.browser.conftest import assert_accessible, new_page
+from tests.reports.conftest import pdf_pages
 from tests.stack import Stack
 
 pytestmark = pytest.mark.browser
@@ -105,8 +106,20 @@ def test_a_board_runs_its_next_reporting_cycle_in_the_browser(chromium, tmp_path
         post_update(editor, stack, status="Blue (complete)", narrative="Training records attached.")
         editor.get_by_text("Your progress update has been posted").wait_for()
 
-        # The administrator signs off and issues; the worker prints while a page follows.
+        # The administrator signs off, writes the Board's words into the report, and issues;
+        # the worker prints while a page follows.
         decide(admin, stack, "Signed off", "Training records seen at the board.")
+        admin.goto(f"{stack.url}/reviews/{REVIEW}/reports/")
+        admin.get_by_role(
+            "link",
+            name=re.compile(rf"^Write the Board's words\W+in Interim Progress Report {today.year}"),
+        ).click()
+        assert_accessible(admin)
+        admin.get_by_label("The Chair's summary").fill("Training now reaches every agency.")
+        admin.get_by_label("Agenda item").fill("7")
+        admin.get_by_role("button", name="Save the words").click()
+        admin.get_by_text("have been saved").wait_for()
+        assert "Training now reaches every agency." in admin.content()  # the preview
         admin.goto(f"{stack.url}/reviews/{REVIEW}/reports/")
         admin.get_by_role(
             "link",
@@ -127,7 +140,9 @@ def test_a_board_runs_its_next_reporting_cycle_in_the_browser(chromium, tmp_path
                     rf"^Download version 1 \(PDF\)\W+of Interim Progress Report {today.year}"
                 ),
             ).click()
-        assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+        issued = open(download.value.path(), "rb").read()
+        assert issued[:5] == b"%PDF-"
+        assert "Training now reaches every agency." in " ".join(pdf_text(issued).split())
 
         # An editor's back-dated update into the issued period is refused.
         post_update(
@@ -144,3 +159,52 @@ def test_a_board_runs_its_next_reporting_cycle_in_the_browser(chromium, tmp_path
         log = stack.log("server") + stack.log("worker")
         assert "database is locked" not in log
         assert "Traceback" not in log
+
+
+def pdf_text(data):
+    return "\n".join(pdf_pages(data, layout=False))
+
+
+def test_a_lead_agency_records_a_recovery_plan_that_the_next_report_shows(chromium, tmp_path):
+    today = datetime.date.today()
+    revised = today + datetime.timedelta(days=90)
+    with Stack(tmp_path) as stack:
+        # Recommendation 25 (West Mercia Police) is Red at the end of the demo.
+        editor = person(chromium, stack, "editor.police")
+        editor.goto(f"{stack.url}/reviews/{REVIEW}/recommendations/25/")
+        editor.get_by_role("button", name="Record a recovery plan").click()
+        editor.get_by_role("heading", level=1, name="Record a recovery plan").wait_for()
+        assert_accessible(editor)
+        editor.get_by_label("Recovery action").fill("Fund two advocates from the PCC reserve.")
+        editor.get_by_label("Owner").fill("Detective Chief Inspector, Public Protection")
+        fill_date(editor, "revised_target_date", revised)
+        editor.get_by_role("button", name="Record the plan").click()
+        # A moved date without a reason is refused, and what was typed stays.
+        editor.get_by_text("There is a problem").wait_for()
+        assert_accessible(editor)
+        editor.get_by_label("Reason for moving the target date").fill("Funding decision in June.")
+        editor.get_by_role("button", name="Record the plan").click()
+        editor.get_by_text("The recovery plan has been recorded.").wait_for()
+        page = " ".join(editor.locator("main").inner_text().split())
+        assert "Fund two advocates from the PCC reserve." in page
+        assert f"revised to {revised.day} {revised:%B %Y}" in page
+        assert "Funding decision in June." in page
+        assert_accessible(editor)
+
+        # The administrator schedules a report as at today: its draft shows the plan.
+        admin = person(chromium, stack, "admin")
+        admin.goto(f"{stack.url}/reviews/{REVIEW}/reports/")
+        admin.get_by_role("link", name="Schedule a report").click()
+        admin.get_by_label("Full progress report").check()
+        admin.get_by_label("Title").fill(f"Progress Report {today.year}")
+        fill_date(admin, "meeting_date", today + datetime.timedelta(days=10))
+        fill_date(admin, "as_at", today)
+        admin.get_by_role("button", name="Schedule the report").click()
+        admin.get_by_text("has been scheduled").wait_for()
+        admin.get_by_role(
+            "link", name=re.compile(rf"^Preview\W+Progress Report {today.year}")
+        ).click()
+        preview = " ".join(admin.locator("main").inner_text().split())
+        assert "Recovery action Fund two advocates from the PCC reserve." in preview
+        assert f"revised to {revised.day} {revised:%B %Y} on {today.day} {today:%B %Y}" in preview
+        assert "Funding decision in June." in preview

@@ -123,12 +123,77 @@ def test_new_wording_updates_the_recommendation_by_number_with_history(
 def test_a_column_left_out_keeps_what_the_recommendation_had(review, agencies):
     import_file(review, csv_file([HEADER, ROW_1]))
 
-    plan = import_file(review, csv_file([["Number", "Target date"], ["1", "30 June 2017"]]))
+    plan = import_file(review, csv_file([["Number", "Lead officer"], ["1", "Chief Inspector"]]))
 
     recommendation = Recommendation.objects.get(number=1)
-    assert plan.rows[0].changes == [("Target date", "31/03/2017", "30/06/2017")]
+    assert plan.rows[0].changes == [("Lead officer", "Inspector", "Chief Inspector")]
+    assert recommendation.target_date == datetime.date(2017, 3, 31)
     assert recommendation.text == "That all staff are trained."
     assert [a.short_name for a in recommendation.supporting_agencies.all()] == ["Council"]
+
+
+def test_a_row_moving_a_set_target_date_without_a_reason_is_an_error(review, agencies):
+    import_file(review, csv_file([HEADER, ROW_1]))
+
+    plan = import_file(review, csv_file([["Number", "Target date"], ["1", "30 June 2017"]]))
+
+    assert [(e.row, e.column, e.reason) for e in plan.errors] == [
+        (
+            2,
+            "Target date",
+            "moves the target date from 31 March 2017 to 30 June 2017: give the reason in "
+            "the column “Reason for target date change”",
+        )
+    ]
+    recommendation = Recommendation.objects.get(number=1)
+    assert recommendation.target_date == datetime.date(2017, 3, 31)
+    assert not recommendation.target_date_revisions.exists()
+
+
+def test_a_row_moving_the_target_date_with_its_reason_applies_and_keeps_a_revision(
+    review, agencies, administrator
+):
+    import_file(review, csv_file([HEADER, ROW_1]))
+    reason = "The tender is being re-run after one compliant bid."
+
+    plan = import_file(
+        review,
+        csv_file(
+            [
+                ["Number", "Target date", "Reason for target date change"],
+                ["1", "30/06/2017", reason],
+            ]
+        ),
+        administrator,
+    )
+
+    assert plan.is_valid
+    assert plan.rows[0].changes == [
+        ("Target date", "31/03/2017", "30/06/2017"),
+        ("Reason for target date change", "", reason),
+    ]
+    recommendation = Recommendation.objects.get(number=1)
+    assert recommendation.target_date == datetime.date(2017, 6, 30)
+    revision = recommendation.target_date_revisions.get()
+    assert (revision.previous_date, revision.revised_date, revision.reason) == (
+        datetime.date(2017, 3, 31),
+        datetime.date(2017, 6, 30),
+        reason,
+    )
+    assert revision.recorded_by == administrator
+
+
+def test_a_first_target_date_or_an_unchanged_one_needs_no_reason(review, agencies):
+    import_file(review, csv_file([HEADER, ROW_1, ROW_2]))
+
+    plan = import_file(
+        review, csv_file([["Number", "Target date"], ["1", "31/03/2017"], ["2", "30/09/2017"]])
+    )
+
+    assert plan.is_valid
+    assert [row.action for row in plan.rows] == ["unchanged", "update"]
+    assert Recommendation.objects.get(number=2).target_date == datetime.date(2017, 9, 30)
+    assert not Recommendation.objects.get(number=2).target_date_revisions.exists()
 
 
 @pytest.mark.parametrize(

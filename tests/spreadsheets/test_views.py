@@ -121,6 +121,29 @@ def test_a_reader_cannot_upload_progress(client, review, police, reader):
     assert client.get(f"/reviews/{review.slug}/my-agency/upload/").status_code == 403
 
 
+def test_an_import_moving_a_target_date_needs_its_reason_and_the_page_shows_it(
+    client, review, police, council, administrator
+):
+    client.force_login(administrator)
+    url = f"/reviews/{review.slug}/import/"
+    client.post(
+        f"{url}confirm/", {"token": client.post(url, {"file": upload(GOOD)}).context["token"]}
+    )
+    moved = "Number,Target date,Reason for target date change\n1,30/06/2017,{}\n"
+
+    refused = client.post(url, {"file": upload(moved.format(""))})
+    preview = client.post(url, {"file": upload(moved.format("Trainers recruited late."))})
+    client.post(f"{url}confirm/", {"token": preview.context["token"]})
+
+    assert refused.status_code == 400
+    assert "moves the target date from 31 March 2017 to 30 June 2017" in refused.text
+    assert "Reason for target date change" in client.get(url).text
+    recommendation = Recommendation.objects.get(number=1)
+    assert recommendation.target_date == datetime.date(2017, 6, 30)
+    page = client.get(f"/reviews/{review.slug}/recommendations/1/").text
+    assert "31 March 2017, revised to 30 June 2017: Trainers recruited late." in page
+
+
 def test_the_template_shows_the_expected_columns(client, review, reader):
     client.force_login(reader)
 

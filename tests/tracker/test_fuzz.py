@@ -171,6 +171,36 @@ def test_correcting_an_update_never_fails_and_saves_nothing_refused(world, data)
     post_and_check(client, url, fields, success=redirect_to("/reviews/test-review/"))
 
 
+@pytest.fixture
+def exception(world):
+    """Recommendation 2: led by the police, Red and past its target date, so it takes a plan."""
+    recommendation = make_recommendation(
+        world["review"], world["agencies"][0], number=2, target_date=datetime.date(2016, 12, 31)
+    )
+    make_update(recommendation, world["editor"], date=datetime.date(2016, 11, 1), status=Status.RED)
+    return recommendation
+
+
+@FUZZ
+@given(data=st.data())
+def test_recording_a_recovery_plan_never_fails_and_saves_nothing_refused(world, exception, data):
+    client = signed_in(world["editor"])
+    url = reverse("recommendations:recovery_plan", kwargs={"slug": "test-review", "number": 2})
+    fields = data.draw(
+        st.fixed_dictionaries(
+            {
+                "action": nasty_text,
+                "owner": nasty_text,
+                "target_date_reason": nasty_text,
+                "submission_key": uuid_text,
+            }
+        )
+    )
+    fields.update(data.draw(date_fields("revised_target_date")))
+
+    post_and_check(client, url, fields, success=redirect_to("/reviews/test-review/"))
+
+
 @FUZZ
 @given(data=st.data())
 def test_signing_off_a_completion_never_fails_and_saves_nothing_refused(world, data):
@@ -418,6 +448,7 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "recommendations:update_create",
         "recommendations:update_correct",
         "recommendations:completion_decision",
+        "recommendations:recovery_plan",
         "spreadsheets:progress_upload",
         "spreadsheets:progress_upload_confirm",
         "spreadsheets:recommendation_import",
@@ -438,6 +469,7 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "reports:schedule_edit",
         "reports:schedule_plan",
         "reports:schedule_remove",
+        "reports:words",
     }
     # Forms with nothing to type (sign-out, the buttons on a person's page) or covered by
     # Django's own (password change) and the reminder preference (a yes/no choice) are
