@@ -217,10 +217,9 @@ def progress_update_create(
     With a `submission_key` (one per form shown), posting the same form twice returns the
     update the first post created instead of creating a second one.
     """
-    if submission_key is not None:
-        existing = ProgressUpdate.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = _submitted(ProgressUpdate, submission_key)
+    if existing is not None:
+        return existing
     if not may_report_for(author, agency):
         raise PermissionDenied(f"You cannot report progress for {agency}.")
     update = ProgressUpdate(
@@ -242,11 +241,17 @@ def progress_update_create(
             )
     except IntegrityError:
         # The same form, posted twice at once: the other request saved it first.
-        if submission_key is not None:
-            existing = ProgressUpdate.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return existing
+        existing = _submitted(ProgressUpdate, submission_key)
+        if existing is not None:
+            return existing
         raise
+
+
+def _submitted(model, submission_key):
+    """What the form with `submission_key` already created, if it was posted before."""
+    if submission_key is None:
+        return None
+    return model.objects.filter(submission_key=submission_key).first()
 
 
 class ReportedPeriodError(ValidationError):
@@ -473,10 +478,9 @@ def recovery_plan_record(
     `target_date_reason` (required then) kept as its revision. Posting the same form twice (one
     `submission_key`) records one plan.
     """
-    if submission_key is not None:
-        existing = RecoveryPlan.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return existing
+    existing = _submitted(RecoveryPlan, submission_key)
+    if existing is not None:
+        return existing
     if not may_report_for(user, recommendation.lead_agency):
         raise PermissionDenied(
             f"Only {recommendation.lead_agency}, the lead agency, or the board administrator "
@@ -490,10 +494,9 @@ def recovery_plan_record(
             )  # fmt: skip
     except IntegrityError:
         # The same form, posted twice at once: the other request saved it first.
-        if submission_key is not None:
-            existing = RecoveryPlan.objects.filter(submission_key=submission_key).first()
-            if existing is not None:
-                return existing
+        existing = _submitted(RecoveryPlan, submission_key)
+        if existing is not None:
+            return existing
         raise
 
 

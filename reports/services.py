@@ -63,7 +63,12 @@ def report_schedule(*, review, user, report=None, **fields):
                 "This report has been issued to the committee, so its details are kept as "
                 "issued. Schedule a new report instead."
             )
-    for name in SCHEDULE_FIELDS:
+    return _save(report, fields, SCHEDULE_FIELDS, user=user)
+
+
+def _save(report, fields, names, *, user):
+    """Set those of `fields` that are `names` on `report`, validate, and save with history."""
+    for name in names:
         if name in fields:
             setattr(report, name, fields[name])
     report.full_clean()
@@ -147,10 +152,4 @@ def report_words_save(*, report, user, **fields):
             "This report has been issued (or is being issued) to the committee, so its words "
             "are kept as issued. Write them into the next report instead."
         )
-    for name in WORDS_FIELDS:
-        if name in fields:
-            setattr(report, name, fields[name])
-    report.full_clean()
-    report._history_user = user
-    report.save()
-    return report
+    return _save(report, fields, WORDS_FIELDS, user=user)
