@@ -76,6 +76,9 @@ _STATUS_MEANINGS = {
     Status.BLUE: "complete",
 }
 
+# Off track or at risk: with overdue ones, the exceptions that carry a recovery plan.
+EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
+
 # The order in which summaries and reports list statuses: done first, then by concern.
 STATUS_REPORT_ORDER = [Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED]
 
@@ -342,6 +345,10 @@ class Recommendation(models.Model):
     def is_overdue(self, on):
         """Target date passed on `on` and not complete (needs `with_status()`)."""
         return self.target_date is not None and self.target_date < on and self.status != Status.BLUE
+
+    def is_exception(self, on):
+        """Red, Amber or overdue on `on`: what carries a recovery plan (needs `with_status()`)."""
+        return self.status in EXCEPTION_STATUSES or self.is_overdue(on)
 
 
 class ProgressUpdateQuerySet(models.QuerySet):

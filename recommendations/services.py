@@ -20,7 +20,6 @@ from .models import (
     Recommendation,
     RecoveryPlan,
     Review,
-    Status,
     TargetDateRevision,
     Theme,
     recommendation_history,
@@ -455,9 +454,6 @@ def agency_rename(*, agency, name, short_name, user=None, reason=None):
     return current
 
 
-EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
-
-
 @transaction.atomic
 def recovery_plan_record(
     *,
@@ -509,7 +505,7 @@ def _recovery_plan_save(
         pk=recommendation.pk
     )
     on = timezone.localdate(recorded_at)
-    if position.status not in EXCEPTION_STATUSES and not position.is_overdue(on):
+    if not position.is_exception(on):
         raise ValidationError(
             "A recovery plan is for a recommendation that is Red, Amber or past its target "
             f"date; recommendation {position.number} is {position.status_choice.label}."

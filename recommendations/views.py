@@ -94,7 +94,7 @@ def detail(request, slug, number):
             "may_post": reporting_agencies(request.user, recommendation).exists(),
             "may_decide_completion": recommendation.awaiting_sign_off
             and is_board_administrator(request.user),
-            "exception": _is_exception(recommendation, today),
+            "exception": recommendation.is_exception(today),
             "current_plan": plans[0] if plans else None,
             "earlier_plans": plans[1:],
             # Asked whatever the status, so the page costs the same queries either way.
@@ -103,11 +103,6 @@ def detail(request, slug, number):
             "history": recommendation_history(recommendation),
         },
     )
-
-
-def _is_exception(recommendation, today):
-    """Red, Amber or overdue today: what carries a recovery plan (needs `with_status()`)."""
-    return recommendation.status in services.EXCEPTION_STATUSES or recommendation.is_overdue(today)
 
 
 def _correctable_agency_ids(user):
@@ -230,7 +225,7 @@ def recovery_plan(request, slug, number):
         recommendation=recommendation,
         initial={"submission_key": services.new_submission_key()},
     )
-    if not _is_exception(recommendation, today) and not _resubmitted(form, request.user):
+    if not recommendation.is_exception(today) and not _resubmitted(form, request.user):
         status = 409 if request.method == "POST" else 200
         return render(
             request, "recommendations/recovery_plan_not_needed.html", context, status=status

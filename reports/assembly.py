@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from recommendations.models import (
+    EXCEPTION_STATUSES,
     STATUS_REPORT_ORDER,
     CompletionDecision,
     PartnerAgency,
@@ -135,7 +136,7 @@ class RecommendationEntry:
 
     @property
     def is_exception(self):
-        return self.status in (Status.RED, Status.AMBER) or self.overdue
+        return self.status in EXCEPTION_STATUSES or self.overdue
 
     @property
     def direction(self):
