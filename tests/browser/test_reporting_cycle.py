@@ -204,6 +204,7 @@ def test_a_lead_agency_records_a_recovery_plan_that_the_next_report_shows(chromi
         admin.get_by_role(
             "link", name=re.compile(rf"^Preview\W+Progress Report {today.year}")
         ).click()
+        admin.get_by_text("Preview of the current draft").wait_for()
         preview = " ".join(admin.locator("main").inner_text().split())
         assert "Recovery action Fund two advocates from the PCC reserve." in preview
         assert f"revised to {revised.day} {revised:%B %Y} on {today.day} {today:%B %Y}" in preview
