@@ -88,6 +88,14 @@ def pdf_pages(data, *, layout=True):
     return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
+def pytest_collection_modifyitems(items):
+    """A test that reads the demo PDFs uses the database: say so, or pytest-django sets up
+    no test database when only such tests are chosen (`pytest tests/reports/test_pdf.py`)."""
+    for item in items:
+        if "demo_pdfs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.django_db)
+
+
 @pytest.fixture(scope="module")
 def demo_pdfs(django_db_setup, django_db_blocker):
     """The demo's interim and full reports as drafts, and the interim issued as version 1."""

@@ -1,6 +1,8 @@
 """The demo's reports as the committee's clerks receive them: real PDFs, read back."""
 
 import re
+import subprocess
+import sys
 
 from pypdf.generic import NameObject
 
@@ -136,3 +138,16 @@ def test_the_full_report_details_every_recommendation_not_settled_before_the_las
     assert "Progress since 30 November 2016, newest first" in text
     assert "Evidence of impact, newest first" in text
     assert "Appendix A. Completed recommendations" in text
+
+
+def test_both_reports_pass_the_pdf_ua_checker_with_no_finding(demo_pdfs, tmp_path):
+    for name in ("interim", "full"):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(demo_pdfs[name].data)
+
+        result = subprocess.run(
+            [sys.executable, "-m", "pdfua", "check", str(path)], capture_output=True, text=True
+        )
+
+        assert result.returncode == 0, result.stdout  # 0: no error, no warning
+        assert "errors=0 warnings=0" in result.stdout
