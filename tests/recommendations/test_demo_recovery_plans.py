@@ -13,7 +13,6 @@ from recommendations.models import (
     end_of_day,
 )
 from recommendations.roles import may_report_for
-from recommendations.services import EXCEPTION_STATUSES
 from tests.conftest import DEMO_FIXTURE, REVIEW_FIXTURE
 from tests.recommendations.test_recovery_plans import record_state
 
@@ -26,7 +25,7 @@ def test_every_demo_exception_at_the_april_2017_cut_off_has_a_plan_recorded_befo
     exceptions = [
         row
         for row in Recommendation.objects.filter(review=demo).with_status(as_at)
-        if row.status in EXCEPTION_STATUSES or row.is_overdue(as_at)
+        if row.is_exception(as_at)
     ]
     plans = RecoveryPlan.objects.filter(recommendation__review=demo).select_related(
         "recommendation__lead_agency", "recorded_by"
