@@ -149,6 +149,7 @@ POLICY = {
     "reports:schedule_plan": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:schedule_edit": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:words": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:review_create": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:schedule_remove": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "recommendations:sign_off_queue": Rule(get=ADMINISTRATORS),
 }

@@ -13,6 +13,7 @@ from .models import (
     NARRATIVE_MAX_LENGTH,
     CompletionDecision,
     PartnerAgency,
+    ProtectiveMarking,
     Recommendation,
     Status,
     Theme,
@@ -332,3 +333,44 @@ class RecoveryPlanForm(forms.Form):
     def plan_fields(self):
         fields = ("action", "owner", "revised_target_date", "target_date_reason")
         return {name: self.cleaned_data[name] for name in fields}
+
+
+def _line(label, *, hint=""):
+    return forms.CharField(
+        label=label,
+        help_text=hint,
+        max_length=200,
+        validators=[no_control_characters],
+        error_messages={
+            "required": f"Enter the {label.lower()}",
+            "max_length": f"{label} must be 200 characters or fewer",
+            "null_characters_not_allowed": (
+                f"{label} contains a character that cannot be saved (a NUL byte): "
+                "remove it and try again"
+            ),
+        },
+    )
+
+
+class ReviewForm(forms.Form):
+    """A new scrutiny review: what it is, whose, when published, and its marking."""
+
+    title = _line(
+        "Title", hint="As published, for example “Scrutiny Review of Child Sexual Exploitation”."
+    )
+    committee = _line("Committee", hint="The scrutiny committee that made the review.")
+    responsible_board = _line(
+        "Responsible board", hint="The partnership that monitors delivery and reports progress."
+    )
+    publication_date = DateField(label="Publication date", help_text="For example, 19 5 2016.")
+    protective_marking = forms.ChoiceField(
+        label="Protective marking",
+        choices=ProtectiveMarking.choices,
+        initial=ProtectiveMarking.OFFICIAL,
+        widget=forms.RadioSelect,
+        help_text="Printed at the top and bottom of every page of its reports.",
+        error_messages={
+            "required": "Select the protective marking",
+            "invalid_choice": "Select a protective marking from the list",
+        },
+    )

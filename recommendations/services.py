@@ -5,12 +5,14 @@ so that django-simple-history records each change, and names the user the histor
 row carries. Back-dated loads (fixtures, imports) may pass `history_date`.
 """
 
+import itertools
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import slugify
 
 from .calendar import calendar
 from .models import (
@@ -80,6 +82,36 @@ def review_save(*, slug, user=None, history_date=None, reason=None, **fields):
     return _upsert(
         Review, {"slug": slug}, fields, user=user, history_date=history_date, reason=reason
     )
+
+
+# Addresses the review's own pages use: a review may not take these as its short name.
+RESERVED_REVIEW_SLUGS = {"new"}
+
+
+@transaction.atomic
+def review_create(
+    *, user, title, committee, responsible_board, publication_date, protective_marking
+):
+    """A new review, by the board administrator, with a short name for its addresses made
+    from its title (unique: "-2", "-3" added when taken)."""
+    if not is_board_administrator(user):
+        raise PermissionDenied("Only the board administrator can add a review.")
+    base = slugify(title)[:40].strip("-") or "review"
+    taken = set(Review.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug = next(
+        candidate
+        for candidate in (base if n == 1 else f"{base}-{n}" for n in itertools.count(1))
+        if candidate not in taken and candidate not in RESERVED_REVIEW_SLUGS
+    )
+    review = Review(
+        slug=slug,
+        title=title,
+        committee=committee,
+        responsible_board=responsible_board,
+        publication_date=publication_date,
+        protective_marking=protective_marking,
+    )
+    return _save_tracked(review, user=user)
 
 
 @transaction.atomic

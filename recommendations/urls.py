@@ -7,6 +7,7 @@ app_name = "recommendations"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("reviews/new/", views.review_create, name="review_create"),  # before <slug>
     path("reviews/<slug:slug>/", views.dashboard, name="dashboard"),
     path("reviews/<slug:slug>/my-agency/", views.my_agency, name="my_agency"),
     path("reviews/<slug:slug>/sign-off/", views.sign_off_queue, name="sign_off_queue"),

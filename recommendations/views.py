@@ -18,6 +18,7 @@ from .forms import (
     ProgressUpdateCorrectionForm,
     ProgressUpdateForm,
     RecoveryPlanForm,
+    ReviewForm,
     dashboard_selection,
 )
 from .history import changes_since, recommendation_history
@@ -40,7 +41,23 @@ def home(request):
     reviews = list(Review.objects.all())
     if len(reviews) == 1:
         return redirect("recommendations:dashboard", slug=reviews[0].slug)
-    return render(request, "recommendations/home.html", {"reviews": reviews})
+    may_add = is_board_administrator(request.user)
+    return render(request, "recommendations/home.html", {"reviews": reviews, "may_add": may_add})
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request):
+    form = ReviewForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        try:
+            review = services.review_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{review.title} has been added. Import its recommendations.")
+            return redirect("spreadsheets:recommendation_import", slug=review.slug)
+    status = 400 if form.errors else 200
+    return render(request, "recommendations/review_form.html", {"form": form}, status=status)
 
 
 @require_GET

@@ -470,6 +470,8 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "reports:schedule_plan",
         "reports:schedule_remove",
         "reports:words",
+        # tests/recommendations/test_reviews.py
+        "recommendations:review_create",
     }
     # Forms with nothing to type (sign-out, the buttons on a person's page) or covered by
     # Django's own (password change) and the reminder preference (a yes/no choice) are
