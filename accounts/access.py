@@ -119,6 +119,10 @@ POLICY = {
     "accounts:password_reset_link": Rule(get=EVERYONE, why="the e-mailed token is the check"),
     "accounts:password_reset_confirm": Rule(get=EVERYONE, post=EVERYONE),
     "accounts:password_reset_complete": Rule(get=EVERYONE),
+    # The footer's pages: for everyone, signed in or not (guidance/).
+    "guidance:accessibility": Rule(get=EVERYONE),
+    "guidance:privacy": Rule(get=EVERYONE),
+    "guidance:help": Rule(get=EVERYONE),
     # Reading: everyone signed in reads everything, drafts of reports included.
     "recommendations:home": Rule(get=SIGNED_IN),
     "recommendations:dashboard": Rule(get=SIGNED_IN),

@@ -8,7 +8,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["govuk", "recommendations", "accounts", "spreadsheets", "reports", "reminders"]
+LAYERS = [
+    "govuk",
+    "guidance",
+    "recommendations",
+    "accounts",
+    "spreadsheets",
+    "reports",
+    "reminders",
+]
 TOP = ["operations", "tracker"]  # may import any app; nothing imports them
 APPS = LAYERS + TOP
 

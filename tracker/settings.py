@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "govuk",
+    "guidance",
     "recommendations",
     "accounts",
     "spreadsheets",
@@ -265,6 +266,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localh
 # Reminders start this many days before a report's cut-off; links in them start with this.
 # Where the record finds the reports' cut-off dates (recommendations/calendar.py).
 TRACKER_REPORTING_CALENDAR = "reports.calendar"
+
+# Who runs the service, and where its users write: the footer's accessibility statement,
+# privacy notice and help name them (guidance/).
+TRACKER_ORGANISATION = os.environ.get(
+    "TRACKER_ORGANISATION", "Telford & Wrekin Safeguarding Children Board"
+)
+TRACKER_SUPPORT_EMAIL = os.environ.get("TRACKER_SUPPORT_EMAIL", "lscb@example.gov.uk")
 
 REMINDER_DAYS_BEFORE = int(os.environ.get("TRACKER_REMINDER_DAYS_BEFORE", "14"))
 TRACKER_BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:8000")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reminders.urls")),
     path("", include("accounts.urls")),
+    path("", include("guidance.urls")),
     path("admin/", admin.site.urls),
 ]
