@@ -50,6 +50,7 @@ AUDITED = {
     "reports:version_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
     "reports:table_export": (audit.Kind.DOWNLOADED, "GET", 200),
     "spreadsheets:dashboard_export": (audit.Kind.DOWNLOADED, "GET", 200),
+    "evidence:download": (audit.Kind.DOWNLOADED, "GET", 200),
 }
 
 
@@ -141,11 +142,17 @@ POLICY = {
     "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
     # A recovery plan: the lead agency's editors only, not a supporting agency's.
     "recommendations:recovery_plan": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_lead),
+    # Evidence documents (evidence/): everyone signed in downloads them, as they read the
+    # updates; the editors of the agency that posted the update attach and replace them.
+    "evidence:download": Rule(get=SIGNED_IN),
+    "evidence:add": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
+    "evidence:replace": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
     "spreadsheets:progress_upload": Rule(get=OWNERS, post=OWNERS, owners=_review_agencies),
     "spreadsheets:progress_upload_confirm": Rule(post=OWNERS, owners=_review_agencies),
     # The board administrator's work.
     "recommendations:completion_decision": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "spreadsheets:recommendation_import_mapping": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import_confirm": Rule(post=ADMINISTRATORS),
     "reports:issue": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "reports:issue_status": Rule(get=ADMINISTRATORS),

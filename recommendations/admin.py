@@ -37,6 +37,7 @@ class ThemeAdmin(SimpleHistoryAdmin):
 RECOMMENDATION_FIELDS = [
     "review",
     "number",
+    "reference",
     "short_title",
     "text",
     "theme",

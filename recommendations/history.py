@@ -13,6 +13,7 @@ from .models import PartnerAgency, ProgressUpdate, Recommendation, Status, Theme
 
 RECOMMENDATION_FIELDS = {
     "number": "Number",
+    "reference": "Reference",
     "short_title": "Short title",
     "text": "Wording",
     "theme": "Theme",

@@ -289,6 +289,8 @@ class Recommendation(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="recommendations")
     number = models.PositiveSmallIntegerField(validators=[MinValueValidator(1)])
+    # The reference the board's own tracker shows beside the number: "SR (25/26) 01".
+    reference = models.CharField(max_length=50, blank=True, validators=text_validators)
     short_title = models.CharField(max_length=200, validators=text_validators)
     text = models.TextField(validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)])
     theme = models.ForeignKey(
@@ -361,14 +363,18 @@ class ProgressUpdateQuerySet(models.QuerySet):
         return (
             self.filter(pk__in=waiting.values("latest_update_id"))
             .select_related("recommendation", "agency", "author")
+            .prefetch_related("evidence_documents")
             .order_by("recorded_at", "pk")
         )
 
     def for_timeline(self):
-        """Newest first, with the agency and author each entry shows."""
-        return self.select_related(
-            "agency", "author", "completion_decision__decided_by"
-        ).newest_first()
+        """Newest first, with the agency and author each entry shows, and its evidence
+        documents (the evidence app's, by their relation's name: this layer imports none)."""
+        return (
+            self.select_related("agency", "author", "completion_decision__decided_by")
+            .prefetch_related("evidence_documents")
+            .newest_first()
+        )
 
 
 class ProgressUpdate(models.Model):

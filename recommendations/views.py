@@ -96,9 +96,10 @@ def detail(request, slug, number):
     updates = recommendation.updates.all()
     correctable = _correctable_agency_ids(request.user)
     for update in updates:
-        update.may_correct = (
-            correctable is True or update.agency_id in correctable
-        ) and not services.progress_update_is_locked(update)
+        update.may_add_evidence = correctable is True or update.agency_id in correctable
+        update.may_correct = update.may_add_evidence and not services.progress_update_is_locked(
+            update
+        )
     plans = list(recommendation.recovery_plans.all())
     return render(
         request,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from evidence.models import EvidenceDocument
 from recommendations.models import (
     EXCEPTION_STATUSES,
     STATUS_REPORT_ORDER,
@@ -67,6 +68,8 @@ class UpdateEntry:
     # A claim of completion the board returned by the cut-off: it does not count.
     returned_on: datetime.date | None = field(default=None, repr=False)
     returned_reason: str = field(default="", repr=False)
+    # Titles of the evidence documents attached to it by the cut-off (not the documents).
+    documents: tuple[str, ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,8 @@ class RecommendationEntry:
     original_target_date: datetime.date | None = field(default=None, repr=False)
     revisions: tuple[RevisionEntry, ...] = field(default=(), repr=False)
     recovery_plan: RecoveryPlanEntry | None = field(default=None, repr=False)
+    # Its updates with evidence documents attached by the cut-off, newest first.
+    documented_updates: tuple[UpdateEntry, ...] = field(default=(), repr=False)
 
     @property
     def is_exception(self):
@@ -167,6 +172,14 @@ class RecommendationEntry:
     @property
     def earlier_evidence(self):
         return max(0, len(self.evidence) - REPORT_UPDATES_SHOWN)
+
+    @property
+    def shown_documented_updates(self):
+        return self.documented_updates[:REPORT_UPDATES_SHOWN]
+
+    @property
+    def earlier_documented_updates(self):
+        return max(0, len(self.documented_updates) - REPORT_UPDATES_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -324,8 +337,32 @@ class ReportContent:
         return {section.anchor: section.number for section in self.sections}
 
     @property
+    def documented(self):
+        """The recommendations with evidence documents attached by the cut-off."""
+        return tuple(r for r in self.recommendations if r.documented_updates)
+
+    @property
+    def appendix_sections(self):
+        """(anchor, title) of each appendix, lettered in order: the completed recommendations
+        (full reports), and the evidence documents when any were attached by the cut-off."""
+        present = [
+            ("appendix-completed", "Completed recommendations", self.is_full),
+            ("appendix-evidence", "Evidence documents", bool(self.documented)),
+        ]
+        shown = [(anchor, title) for anchor, title, here in present if here]
+        return tuple(
+            (anchor, f"Appendix {letter}. {title}")
+            for letter, (anchor, title) in zip("ABCDEFGH", shown, strict=False)
+        )
+
+    @property
     def appendices(self):
-        return ("Appendix A. Completed recommendations",) if self.is_full else ()
+        return tuple(title for _, title in self.appendix_sections)
+
+    @property
+    def appendix(self):
+        """Appendix titles by anchor, for the template: {{ c.appendix.appendix_evidence }}."""
+        return {anchor.replace("-", "_"): title for anchor, title in self.appendix_sections}
 
     @property
     def completions(self):
@@ -394,6 +431,12 @@ def record_fingerprint(content):
     """SHA-256 of what the record says in `content`: the recommendations and their counts,
     not the schedule around them (a report scheduled later changes "the next report")."""
     record = repr((content.recommendations, content.status_counts, content.agency_counts))
+    evidence = tuple(
+        (r.number, tuple((u.date, u.agency, u.documents) for u in r.documented_updates))
+        for r in content.documented
+    )
+    if evidence:  # only then: reports issued before evidence documents keep their fingerprint
+        record += repr(evidence)
     return hashlib.sha256(record.encode()).hexdigest()
 
 
@@ -422,6 +465,7 @@ def report_content(report):
     decisions = _decisions(ids, known_by)
     revisions = _revisions(ids, known_by)
     plans = _recovery_plans(ids, known_by)
+    documents = _documents(ids, as_at, known_by)
 
     updates = defaultdict(list)  # newest first, as the status rule orders them
     latest = {}
@@ -440,6 +484,7 @@ def report_content(report):
             evidence_of_impact=update.evidence_of_impact,
             returned_on=_local_date(decision.decided_at) if returned else None,
             returned_reason=decision.note if returned else "",
+            documents=documents.get(update.pk, ()),
         )
         updates[update.recommendation_id].append((update, entry))
         if status_now.get(update.recommendation_id, (None, None, False))[1] == update.pk:
@@ -494,6 +539,7 @@ def report_content(report):
                 original_target_date=(row_revisions[0][0] if row_revisions else row.target_date),
                 revisions=tuple(revision for _, revision in row_revisions),
                 recovery_plan=plans.get(row.id),
+                documented_updates=tuple(u for u in entries_ if u.documents),
             )
         )
 
@@ -555,6 +601,20 @@ def _completion(history, decisions):
         if sign_off is None and decision and decision.decision == CompletionDecision.SIGNED_OFF:
             sign_off = decision
     return first, sign_off
+
+
+def _documents(ids, as_at, known_by):
+    """{update id: titles of its evidence documents}, as attached, and not yet replaced, by
+    the end of the cut-off day, for updates dated on or before it: one query."""
+    documents = defaultdict(list)
+    for update_id, title in (
+        EvidenceDocument.objects.as_at(known_by)
+        .filter(update__recommendation_id__in=ids, update__date__lte=as_at)
+        .order_by("uploaded_at", "pk")
+        .values_list("update_id", "title")
+    ):
+        documents[update_id].append(title)
+    return {update_id: tuple(titles) for update_id, titles in documents.items()}
 
 
 def _revisions(ids, known_by):

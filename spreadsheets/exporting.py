@@ -4,9 +4,11 @@ Both share one column layout, which the importers read back: exporting and impor
 the same file changes nothing.
 """
 
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from evidence.models import EvidenceDocument
 from recommendations.models import ProgressUpdate, Status
 
 from .files import XLSX_CONTENT_TYPE, write_csv, write_xlsx
@@ -24,22 +26,31 @@ ACTION_PLAN_HEADER = [
     "Last update",
     "Latest narrative",
     "Evidence of impact",
+    "Evidence",  # the titles of the latest update's documents; the importers ignore it
+    # The reference shown beside the number ("SR (25/26) 01"); last, so that files built
+    # on the template's first columns keep their places.
+    "Reference",
 ]
 FORMATS = ("csv", "xlsx")
 
 
 def recommendation_rows(recommendations):
     """Rows for recommendations annotated by `with_status()` (owners and theme loaded)."""
-    latest = ProgressUpdate.objects.in_bulk(
+    documents = Prefetch(
+        "evidence_documents", EvidenceDocument.objects.current(), to_attr="current_documents"
+    )
+    latest = ProgressUpdate.objects.prefetch_related(documents).in_bulk(
         [r.latest_update_id for r in recommendations if r.latest_update_id]
     )
     for r in recommendations:
+        update = latest.get(r.latest_update_id)
         yield _row(
             r,
             theme=r.theme.name if r.theme else "",
             lead_agency=r.lead_agency.name,
             supporting_agencies=[agency.name for agency in r.supporting_agencies.all()],
-            update=latest.get(r.latest_update_id),
+            update=update,
+            documents=[document.title for document in update.current_documents] if update else (),
         )
 
 
@@ -52,10 +63,11 @@ def report_rows(content):
             lead_agency=entry.lead_agency,
             supporting_agencies=entry.supporting_agencies,
             update=entry.latest_update,
+            documents=entry.latest_update.documents if entry.latest_update else (),
         )
 
 
-def _row(item, *, theme, lead_agency, supporting_agencies, update):
+def _row(item, *, theme, lead_agency, supporting_agencies, update, documents):
     """One action-plan row, in the order of ACTION_PLAN_HEADER."""
     return [
         item.number,
@@ -70,6 +82,9 @@ def _row(item, *, theme, lead_agency, supporting_agencies, update):
         update.date if update else None,
         update.narrative if update else "",
         update.evidence_of_impact if update else "",
+        "; ".join(documents),
+        # A report's entries do not carry references yet (reports/assembly.py).
+        getattr(item, "reference", ""),
     ]
 
 

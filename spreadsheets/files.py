@@ -9,13 +9,15 @@ import csv
 import datetime
 import io
 import logging
+import math
 import re
 import time
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.parsers import expat
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from govuk.forms import date_range_error
 from recommendations.models import CONTROL_CHARACTERS
@@ -93,8 +95,31 @@ def read_rows(upload, columns):
 
     The first row holds the column names (matched without regard to case, spaces or
     punctuation); unknown columns are ignored (and not read); required columns must be
-    present.
+    present. Merged cells are refused: only the first of them holds the value.
     """
+    table = read_table(upload)
+    refuse_merged_cells(table, from_row=1)
+    return _keyed(iter(table.rows), columns, _Budget(TIME_BUDGET_SECONDS))
+
+
+@dataclass(frozen=True)
+class MergedCells:
+    ref: str  # as the workbook names it: "D4:D6"
+    first_row: int
+    last_row: int
+
+
+@dataclass
+class Table:
+    """A sheet as read: every row (a list of cell values, None when empty), and its merged
+    cells. Rows are numbered from 1, as the person sees them in their spreadsheet."""
+
+    rows: list
+    merged: list = field(default_factory=list)
+
+
+def read_table(upload):
+    """Read an uploaded CSV or .xlsx file (its first sheet) into a `Table`, within bounds."""
     data = upload.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise SpreadsheetError(
@@ -106,14 +131,33 @@ def read_rows(upload, columns):
     budget = _Budget(TIME_BUDGET_SECONDS)
     name = (getattr(upload, "name", "") or "").lower()
     if data[:4] == b"PK\x03\x04":
-        rows = _xlsx_rows(data, budget)
-    elif name.endswith(".xlsx"):
+        return _xlsx_table(data, budget)
+    if name.endswith(".xlsx"):
         raise SpreadsheetError(NOT_A_WORKBOOK)
-    elif name.endswith((".csv", ".txt")) or not name:
-        rows = _csv_rows(data)
-    else:
-        raise SpreadsheetError("The file must be a CSV file or an Excel workbook (.xlsx).")
-    return _keyed(rows, columns, budget)
+    if name.endswith((".csv", ".txt")) or not name:
+        return Table(rows=list(_csv_rows(data)))
+    raise SpreadsheetError("The file must be a CSV file or an Excel workbook (.xlsx).")
+
+
+def refuse_merged_cells(table, *, from_row):
+    """Refuse a sheet with merged cells on or below `from_row` (the headings and the rows):
+    a merged range holds its value in its first cell only, so the rows it spans would be
+    read without it. Merged titles above the headings are harmless."""
+    message = merged_cells_error(table, from_row=from_row)
+    if message:
+        raise SpreadsheetError(message)
+
+
+def merged_cells_error(table, *, from_row):
+    refs = [merged.ref for merged in table.merged if merged.last_row >= from_row]
+    if not refs:
+        return None
+    shown = ", ".join(refs[:5]) + (f" and {len(refs) - 5} more" if len(refs) > 5 else "")
+    return (
+        f"The sheet has merged cells ({shown}), so only the first row of each holds its "
+        "value. Unmerge them (in Excel: Home, Merge & Center), put the value in every row, "
+        "and upload the file again."
+    )
 
 
 def _csv_rows(data):
@@ -152,7 +196,7 @@ def _too_many_cells():
     )
 
 
-def _cell(value):
+def read_cell(value):
     """A cell as read: text stripped, formulas marked, our exports' apostrophe removed."""
     if not isinstance(value, str):
         return Cell(value)
@@ -161,9 +205,9 @@ def _cell(value):
     return Cell(NEUTRALISED.sub("", value) or None, is_formula=is_formula)
 
 
-def _xlsx_rows(data, budget):
+def _xlsx_table(data, budget):
     """The first sheet's rows as lists of values, once the whole workbook is checked."""
-    _check_workbook(data, budget)
+    scan = _check_workbook(data, budget)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except SpreadsheetError:
@@ -176,10 +220,15 @@ def _xlsx_rows(data, budget):
             raise SpreadsheetError(NOT_A_WORKBOOK)
         sheet = workbook.worksheets[0]
         # The sheet's own stated size is ignored: it could claim a million rows or columns.
-        rows = sheet.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_CELLS_PER_ROW, values_only=True)
-        for row in rows:
+        rows = []
+        for row in sheet.iter_rows(
+            max_row=MAX_ROWS + 1, max_col=MAX_CELLS_PER_ROW, values_only=True
+        ):
             budget.check()
-            yield list(row)
+            rows.append(list(row))
+        # Read-only sheets do not read merged cells: the scan noted them, by part.
+        part = str(getattr(sheet, "_worksheet_path", "")).lstrip("/")
+        return Table(rows=rows, merged=scan.merged.get(part, []))
     except SpreadsheetError:
         raise
     except Exception as error:
@@ -223,6 +272,7 @@ def _check_workbook(data, budget):
             if not streamed and member.file_size > MAX_PART_BYTES:
                 raise SpreadsheetError(NOT_A_WORKBOOK)
             scan.part(archive, member, streamed=streamed)
+    return scan
 
 
 def _may_be_xml(archive, member):
@@ -245,6 +295,7 @@ class _XmlScan:
     def __init__(self, budget):
         self.budget = budget
         self.elements = 0
+        self.merged = {}  # part name -> [MergedCells]
 
     def part(self, archive, member, *, streamed):
         parser = expat.ParserCreate()
@@ -258,6 +309,7 @@ class _XmlScan:
         self.strings = 0
         self.text = 0
         self.streamed = streamed
+        self.name = member.filename
         parser.StartDoctypeDeclHandler = self.refuse_dtd
         parser.EntityDeclHandler = self.refuse_dtd
         parser.StartElementHandler = self.start
@@ -315,6 +367,19 @@ class _XmlScan:
             self.strings += 1
             if self.strings > MAX_CELLS:  # more text than cells to hold it
                 raise _too_many_cells()
+        elif local == "mergeCell":
+            self._merged(attributes.get("ref", ""))
+
+    def _merged(self, ref):
+        try:
+            first_column, first_row, last_column, last_row = range_boundaries(ref)
+        except (ValueError, TypeError):
+            return  # not a range openpyxl would read either
+        if None in (first_column, first_row, last_column, last_row):
+            return
+        if (first_column, first_row) != (last_column, last_row):
+            merged = MergedCells(ref=ref.upper()[:30], first_row=first_row, last_row=last_row)
+            self.merged.setdefault(self.name, []).append(merged)
 
     def end(self, name):
         if self.depth == self.row_depth:
@@ -331,7 +396,8 @@ class _XmlScan:
             )
 
 
-def _normalise(name):
+def normalise_heading(name):
+    """A heading as matched: lower case, letters and digits only ("Target date" = "target_date")."""
     return re.sub(r"[^a-z0-9]", "", str(name or "").lower())
 
 
@@ -342,11 +408,11 @@ def _keyed(rows, columns, budget):
         raise SpreadsheetError("The file is empty.")
     by_name = {}
     for column in columns:
-        by_name[_normalise(column.key)] = column
-        by_name[_normalise(column.label)] = column
+        by_name[normalise_heading(column.key)] = column
+        by_name[normalise_heading(column.label)] = column
     positions = {}
     for index, value in enumerate(header):
-        column = by_name.get(_normalise(value if isinstance(value, str) else None))
+        column = by_name.get(normalise_heading(value if isinstance(value, str) else None))
         if column and column.key not in positions:
             positions[column.key] = index
     missing = [
@@ -361,7 +427,7 @@ def _keyed(rows, columns, budget):
         budget.check()
         # Only the columns the header names are read.
         cells = {
-            key: _cell(row[index]) if index < len(row) else Cell(None)
+            key: read_cell(row[index]) if index < len(row) else Cell(None)
             for key, index in positions.items()
         }
         if any(cell.value is not None for cell in cells.values()):
@@ -369,26 +435,81 @@ def _keyed(rows, columns, budget):
     return result
 
 
+# Dates as UK boards write them. Day first: 03/04/2017 is 3 April.
+DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d-%m-%y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
+    "%d %B %y",
+)
+EXCEL_EPOCH = datetime.date(1899, 12, 30)  # day 0 of Excel's dates (after its 1900 leap bug)
+EXCEL_LAST_SERIAL = 2_958_465  # 31 December 9999
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,4})[/.-](\d{1,2})[/.-](\d{1,4})$")
+MONTH_AND_YEAR = re.compile(
+    r"^(?:\d{1,2}[/.-]\d{4}|\d{4}[/.-]\d{1,2}|[a-z]{3,9}\.?[\s,-]+'?\d{2}(?:\d{2})?|q[1-4]\s*\d{2,4})$",
+    re.IGNORECASE,
+)
+ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)\b", re.IGNORECASE)
+DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
 def parse_date(value):
-    """A date from an Excel date cell or UK/ISO text ("31/03/2017", "31 March 2017")."""
+    """A date from an Excel date cell or serial number, or UK/ISO text ("31/03/2017",
+    "31-03-2017", "31 March 2017", "31 Mar 2017", "2017-03-31"). A date that is not one, or
+    that could be read two ways, raises ValueError saying why."""
     if isinstance(value, datetime.datetime):
         value = value.date()
     elif isinstance(value, datetime.date):
         pass
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        value = _excel_serial(value)
     else:
-        text = str(value).strip()[:100]
-        for pattern in ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d-%m-%Y"):
-            try:
-                value = datetime.datetime.strptime(text, pattern).date()
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(f"“{text}” is not a date (use the form 31/03/2017).")
+        value = _date_from_text(str(value).strip()[:100])
     problem = date_range_error(value)
     if problem:
         raise ValueError(f"{problem}.")
     return value
+
+
+def _excel_serial(number):
+    """The date of an Excel serial number (a date cell stored as a plain number)."""
+    if not (math.isfinite(number) and 1 <= number <= EXCEL_LAST_SERIAL):
+        raise ValueError(f"“{number:g}” is not a date (use the form 31/03/2017).")
+    return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+
+
+def _date_from_text(text):
+    cleaned = " ".join(ORDINAL.sub("", text).replace(",", " ").split())
+    cleaned = re.sub(r"\bsept\b", "sep", cleaned, flags=re.IGNORECASE)
+    if stamp := DATE_TIME.match(cleaned):  # a date cell saved to CSV with its time
+        cleaned = stamp.group(1)
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(cleaned, pattern).date()
+        except ValueError:
+            continue
+    if cleaned.isascii() and cleaned.isdigit() and len(cleaned) == 5:
+        return _excel_serial(int(cleaned))  # a date cell saved to CSV as its number
+    if MONTH_AND_YEAR.match(cleaned):
+        raise ValueError(f"“{text}” is not a date: it has no day. Give the full date (31/03/2017).")
+    parts = DAY_MONTH_YEAR.match(cleaned)
+    if parts:
+        first, second, _ = (int(part) for part in parts.groups())
+        if len(parts.group(1)) <= 2 and first <= 12 < second <= 31:
+            raise ValueError(
+                f"“{text}” is not a date: it reads as month/day/year, as written in the US. "
+                "Write the day first (31/03/2017)."
+            )
+        raise ValueError(f"“{text}” is not a date: there is no such day.")
+    raise ValueError(f"“{text}” is not a date (use the form 31/03/2017).")
 
 
 # What no export carries: the control characters stored text may hold from before they were

@@ -4,6 +4,10 @@ Both work in two steps. `plan_*_import` reads the file and compares it with what
 recorded, saving nothing: it lists what would be created or changed and every row error.
 A plan with errors cannot be applied; `apply_*_import` saves a clean plan through the
 services, so each change has its history.
+
+Recommendations are read in our own template's layout, or in a board's own layout through
+a `Mapping` (spreadsheets/mapping.py): references kept beside the numbers, status words
+mapped to ours, and a latest-progress column recorded as updates as at a date.
 """
 
 import math
@@ -25,23 +29,17 @@ from recommendations.models import (
     control_character_error,
 )
 
-from .files import Column, parse_date, read_rows
+from . import mapping as layout
+from .files import Column, SpreadsheetError, parse_date, read_rows, read_table
+from .mapping import LABELS, parse_status
 from .models import ImportConfirmation
 
-RECOMMENDATION_COLUMNS = [
-    Column("number", "Number", required=True),
-    Column("short_title", "Short title"),
-    Column("text", "Recommendation"),
-    Column("theme", "Theme"),
-    Column("lead_agency", "Lead agency"),
-    Column("supporting_agencies", "Supporting agencies"),
-    Column("lead_officer", "Lead officer"),
-    Column("target_date", "Target date"),
-    # Not a field of the recommendation: why a row moves a target date that was set.
-    Column("target_date_reason", "Reason for target date change"),
-]
-LABELS = {column.key: column.label for column in RECOMMENDATION_COLUMNS}
 SHORT_TEXT_MAX_LENGTH = 200
+REFERENCE_MAX_LENGTH = 50  # what Recommendation.reference holds
+AGENCY_NAME_MAX_LENGTH = 200
+# `create_agencies=OFFER`: agencies the file names that the tracker does not have are
+# listed, for the administrator to create on confirming, instead of being row errors.
+OFFER = "offer"
 REASON_MAX_LENGTH = 2000  # what a TargetDateRevision's reason holds
 # The largest number a recommendation can have: its column (a small integer) holds 32767.
 MAX_NUMBER = 32767
@@ -53,6 +51,7 @@ class RowError:
     row: int
     column: str
     reason: str
+    cell: str = ""  # the cell as the spreadsheet names it ("F5"), where its column is known
 
 
 @dataclass
@@ -70,11 +69,45 @@ class PlannedRow:
 
 
 @dataclass
+class PlannedUpdate:
+    """A progress update from a row's latest-progress column, as at the mapping's date."""
+
+    row: int
+    number: int
+    action: str  # "create", or "unchanged" when it is recorded already
+    fields: dict  # date, status and narrative
+    submission_key: uuid.UUID | None = None
+
+
+@dataclass(eq=False)
+class NewAgency:
+    """An agency a file names that the tracker does not have: created on confirming the
+    import, when the administrator ticks it."""
+
+    name: str
+    uses: list = field(default_factory=list)  # (row, column label) naming it
+
+    @property
+    def short_name(self):
+        return self.name
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass
 class ImportPlan:
     review: object
     rows: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     new_themes: list = field(default_factory=list)
+    updates: list = field(default_factory=list)  # PlannedUpdate, from a latest-progress column
+    new_agencies: dict = field(default_factory=dict)  # match_key(name) -> NewAgency
+    mapping: object = None  # the layout read (spreadsheets.mapping.Mapping)
+    table: object = None  # the file as read
+    # "numbers", or "references": the file's column held references, kept as each
+    # recommendation's reference, and new recommendations are numbered in file order.
+    numbering: str = "numbers"
 
     @property
     def is_valid(self):
@@ -83,11 +116,35 @@ class ImportPlan:
     def rows_to(self, action):
         return [row for row in self.rows if row.action == action]
 
+    def updates_to(self, action):
+        return [update for update in self.updates if update.action == action]
 
-def plan_recommendation_import(review, upload):
-    """Compare the uploaded file with the review; raises SpreadsheetError if unreadable."""
-    sheet_rows = read_rows(upload, RECOMMENDATION_COLUMNS)
-    plan = ImportPlan(review=review)
+    @property
+    def records_progress(self):
+        return self.mapping is not None and "progress" in self.mapping.columns
+
+
+def match_key(text):
+    """A name or reference as matched: case and runs of spaces ignored."""
+    return " ".join(str(text).split()).casefold()
+
+
+def plan_recommendation_import(review, upload, mapping=None, *, create_agencies=None, token=None):
+    """Compare the uploaded file with the review; raises SpreadsheetError if unreadable.
+
+    Without a `mapping`, the file is in our own layout: our headings, in row 1. An agency
+    the tracker does not have is a row error, unless `create_agencies` is OFFER: then it is
+    listed in `new_agencies`, to be created on confirming (see `unticked_agency_errors`).
+    With the preview's `token`, each progress update's submission key is derived from it.
+    """
+    table = read_table(upload)
+    mapping = mapping or layout.automatic_mapping(table)
+    layout.check_layout(table, mapping)
+    plan = ImportPlan(review=review, mapping=mapping, table=table)
+    if plan.records_progress:
+        problem = layout.as_at_error(review, mapping.as_at)
+        if problem:
+            raise SpreadsheetError(f"{problem}.")
     existing = {
         r.number: r
         for r in Recommendation.objects.filter(review=review)
@@ -96,21 +153,218 @@ def plan_recommendation_import(review, upload):
     }
     agencies = _agency_lookup()
     themes = {theme.name.casefold(): theme for theme in Theme.objects.filter(review=review)}
-    seen = {}
+    sheet_rows = layout.mapped_rows(table, mapping)
+    numbers = _numbers(plan, sheet_rows, existing)
+    recorded = _recorded_updates(review) if plan.records_progress else set()
+    offer = create_agencies == OFFER
+    labels = {**LABELS, "number": "Reference"} if plan.numbering == "references" else LABELS
     for sheet_row in sheet_rows:
+        row = sheet_row.number
         errors_before = len(plan.errors)
-        values = _row_values(sheet_row, plan.errors)
-        number = _number(sheet_row.number, values.get("number"), seen, plan.errors)
+        values = _row_values(sheet_row, plan.errors, labels)
+        number, reference = numbers.get(row, (None, None))
         current = existing.get(number)
-        fields = _row_fields(sheet_row.number, values, current, agencies, themes, plan)
-        reason = _target_date_reason(sheet_row.number, values, fields, current, plan.errors)
+        if "short_title" not in mapping.columns and current is None and "text" in values:
+            values["short_title"] = layout.derive_short_title(values["text"])
+        fields = _row_fields(row, values, current, agencies, themes, plan, offer=offer)
+        if reference is not None:
+            fields["reference"] = reference
+        reason = _target_date_reason(row, values, fields, current, plan.errors)
+        update = None
+        if plan.records_progress and number is not None:
+            update = _planned_update(row, number, values, plan, recorded, token)
         if len(plan.errors) == errors_before and number is not None:
-            planned = _planned(sheet_row.number, number, fields, current)
+            planned = _planned(row, number, fields, current)
             if reason:
                 planned.target_date_reason = reason
                 planned.changes.append((LABELS["target_date_reason"], "", reason))
             plan.rows.append(planned)
+            if update is not None:
+                plan.updates.append(update)
+    _name_cells(plan)
     return plan
+
+
+def _numbers(plan, sheet_rows, existing):
+    """Each row's (number, reference or None), by the row's number in the file.
+
+    Whole numbers are the recommendations' numbers. A column of references (most of its
+    values not numbers) keeps each as the reference; a row matches the recommendation that
+    has its reference already, and the others are numbered in file order with the numbers
+    the review does not use yet. Errors (a reference used twice, ...) are the plan's.
+    """
+    columns = plan.mapping.columns
+    in_numbers = [row.cells.get("number") for row in sheet_rows]
+    if "reference" not in columns and _holds_references(in_numbers):
+        plan.numbering = "references"
+    by_reference = {match_key(r.reference): r for r in existing.values() if r.reference}
+    result, new, seen_numbers, seen_references = {}, [], {}, {}
+    for sheet_row in sheet_rows:
+        row = sheet_row.number
+        if plan.numbering == "references":
+            reference = _reference(row, sheet_row.cells.get("number"), seen_references, plan)
+            if reference is None:
+                continue
+            match = by_reference.get(match_key(reference))
+            if match is None:
+                new.append((row, reference))
+            else:
+                result[row] = (match.number, reference)
+            continue
+        cell = sheet_row.cells.get("number")
+        if cell is not None and cell.is_formula:
+            continue  # a row error already (see _row_values)
+        number = _number(row, cell.value if cell else None, seen_numbers, plan.errors)
+        reference = None
+        if "reference" in columns:
+            cell = sheet_row.cells.get("reference")
+            if cell is not None and cell.value is not None and not cell.is_formula:
+                reference = _reference(row, cell, seen_references, plan)
+        if number is None:
+            continue
+        match = by_reference.get(match_key(reference)) if reference else None
+        if match is not None and match.number != number:
+            plan.errors.append(
+                RowError(
+                    row,
+                    "Reference",
+                    f"“{reference}” is the reference of recommendation {match.number}",
+                )
+            )
+            continue
+        result[row] = (number, reference)
+    used = set(existing) | {number for number, _ in result.values()}
+    candidate = 1
+    for row, reference in new:
+        while candidate in used:
+            candidate += 1
+        if candidate > MAX_NUMBER:
+            plan.errors.append(RowError(row, "Reference", f"is past the {MAX_NUMBER}th row"))
+            continue
+        used.add(candidate)
+        result[row] = (candidate, reference)
+    return result
+
+
+def _holds_references(cells):
+    """Whether a column holds references: most of its values are not numbers."""
+    values = [cell.value for cell in cells if cell is not None and cell.value is not None]
+    return sum(not _number_like(value) for value in values) * 2 > len(values)
+
+
+def _number_like(value):
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    try:
+        float(str(value).strip()[:100])
+    except ValueError:
+        return False
+    return True
+
+
+def _reference(row, cell, seen, plan):
+    """A row's reference, checked; None (with a row error) when it cannot be one."""
+    if cell is None or cell.value is None:
+        plan.errors.append(RowError(row, "Reference", "is missing"))
+        return None
+    if cell.is_formula:
+        return None  # a row error already (see _row_values)
+    reference = layout.cell_text(cell.value)
+    problem = control_character_error(reference)
+    if problem:
+        plan.errors.append(RowError(row, "Reference", problem))
+        return None
+    if len(reference) > REFERENCE_MAX_LENGTH:
+        plan.errors.append(
+            RowError(row, "Reference", f"is longer than {REFERENCE_MAX_LENGTH} characters")
+        )
+        return None
+    key = match_key(reference)
+    if key in seen:
+        plan.errors.append(
+            RowError(row, "Reference", f"“{reference}” is already used on row {seen[key]}")
+        )
+        return None
+    seen[key] = row
+    return reference
+
+
+def _recorded_updates(review):
+    return set(
+        ProgressUpdate.objects.filter(recommendation__review=review).values_list(
+            "recommendation__number", "date", "status", "narrative"
+        )
+    )
+
+
+def _planned_update(row, number, values, plan, recorded, token):
+    """The update a row's latest progress and status record, or None; errors are the plan's."""
+    mapping, errors = plan.mapping, plan.errors
+    narrative = str(values.get("progress", "")).strip()
+    word = layout.cell_text(values["status"]) if "status" in values else ""
+    if not word and not narrative:
+        return None
+    status = mapping.statuses.get(layout.status_key(word)) if word else None
+    if word and status is None:
+        errors.append(
+            RowError(row, "Status", f"“{word}” is not matched to one of the tracker's statuses")
+        )
+    if not narrative:
+        if status is not None and status != Status.NOT_STARTED:
+            errors.append(
+                RowError(
+                    row,
+                    LABELS["progress"],
+                    f"is empty, but the status is “{word}”: an update says what has been "
+                    "done, so give the progress or leave the status empty",
+                )
+            )
+        return None
+    if not word:
+        errors.append(
+            RowError(row, "Status", "is empty, but the row has progress: give it a status")
+        )
+    before = len(errors)
+    _text(row, "progress", narrative, errors, max_length=NARRATIVE_MAX_LENGTH)
+    if status is None or len(errors) > before:
+        return None
+    fields = {"date": mapping.as_at, "status": Status(status), "narrative": narrative}
+    key = (number, mapping.as_at, status, narrative)
+    action = "unchanged" if key in recorded else "create"
+    recorded.add(key)
+    submission_key = uuid.uuid5(token, f"tracker progress row {row}") if token else None
+    return PlannedUpdate(row, number, action, fields, submission_key)
+
+
+def _name_cells(plan):
+    """Name the cell of each row error whose column the mapping knows ("F5")."""
+    for error in plan.errors:
+        if not error.cell:
+            error.cell = _cell_of(plan, error.row, error.column)
+
+
+def _cell_of(plan, row, label):
+    keys = {label: key for key, label in LABELS.items()}
+    if plan.numbering == "references":
+        keys["Reference"] = "number"  # the references are in the number's column
+    index = plan.mapping.columns.get(keys.get(label))
+    return "" if index is None else layout.cell_name(index, row)
+
+
+def unticked_agency_errors(plan, ticked):
+    """A row error for each use of a new agency the administrator did not tick to create."""
+    ticked = {match_key(name) for name in ticked}
+    return [
+        RowError(
+            row,
+            column,
+            f"“{agency.name}” is not a known agency: tick it to create it, or correct the file",
+            cell=_cell_of(plan, row, column),
+        )
+        for key, agency in plan.new_agencies.items()
+        if key not in ticked
+        for row, column in agency.uses
+    ]
 
 
 def _target_date_reason(row, values, fields, current, errors):
@@ -140,12 +394,22 @@ def _target_date_reason(row, values, fields, current, errors):
 
 
 @transaction.atomic
-def apply_recommendation_import(plan, *, user):
-    """Save a plan with no errors. Re-plan from the file first if the data may have moved on."""
+def apply_recommendation_import(plan, *, user, create_agencies=()):
+    """Save a plan with no errors: the new agencies ticked in `create_agencies` (all the
+    plan's, or it is refused), the themes, the recommendations, then the progress updates
+    by `user`. Returns the updates recorded. Re-plan from the file first if the data may
+    have moved on."""
     if not plan.is_valid:
         raise ValidationError(
             "A file with errors cannot be imported: correct them and upload again."
         )
+    if unticked_agency_errors(plan, create_agencies):
+        raise ValidationError(
+            "Tick each agency to create, or correct the rows that name it, and try again."
+        )
+    if plan.updates_to("create") and user is None:
+        raise ValidationError("Progress updates need the administrator who records them.")
+    agencies = _create_agencies(plan, user)
     themes = {theme.name: theme for theme in Theme.objects.filter(review=plan.review)}
     position = max((theme.position for theme in themes.values()), default=0)
     for name in plan.new_themes:
@@ -159,6 +423,13 @@ def apply_recommendation_import(plan, *, user):
         fields = dict(row.fields)
         if isinstance(fields.get("theme"), str):
             fields["theme"] = themes[fields["theme"]]
+        if isinstance(fields.get("lead_agency"), NewAgency):
+            fields["lead_agency"] = agencies[fields["lead_agency"]]
+        if "supporting_agencies" in fields:
+            fields["supporting_agencies"] = [
+                agencies[agency] if isinstance(agency, NewAgency) else agency
+                for agency in fields["supporting_agencies"]
+            ]
         services.recommendation_save(
             review=plan.review,
             number=row.number,
@@ -167,14 +438,69 @@ def apply_recommendation_import(plan, *, user):
             target_date_reason=row.target_date_reason,
             **fields,
         )
+    return _record_updates(plan, user)
+
+
+def _create_agencies(plan, user):
+    """The plan's new agencies, created (NewAgency -> PartnerAgency), each short name unique."""
+    taken = {name.casefold() for name in PartnerAgency.objects.values_list("short_name", flat=True)}
+    created = {}
+    for new in plan.new_agencies.values():
+        short_name = layout.derive_short_name(new.name, taken)
+        taken.add(short_name.casefold())
+        created[new] = services.agency_save(
+            short_name=short_name, name=new.name, user=user, reason=IMPORT_REASON
+        )
+    return created
+
+
+def _record_updates(plan, user):
+    """Each new update of the plan, by `user` for the recommendation's lead agency."""
+    updates = plan.updates_to("create")
+    if not updates:
+        return []
+    recommendations = {
+        r.number: r
+        for r in Recommendation.objects.filter(review=plan.review).select_related(
+            "review", "lead_agency"
+        )
+    }
+    return [
+        services.progress_update_create(
+            recommendation=recommendations[update.number],
+            agency=recommendations[update.number].lead_agency,
+            author=user,
+            submission_key=update.submission_key,
+            **update.fields,
+        )
+        for update in updates
+    ]
 
 
 def _agency_lookup():
     lookup = {}
     for agency in PartnerAgency.objects.all():
-        lookup[agency.short_name.casefold()] = agency
-        lookup[agency.name.casefold()] = agency
+        lookup[match_key(agency.short_name)] = agency
+        lookup[match_key(agency.name)] = agency
     return lookup
+
+
+def _agency(row, key, name, agencies, plan, *, offer):
+    """The agency a cell names; a NewAgency when offered; None (a row error) when unknown."""
+    name = " ".join(str(name).split())
+    agency = agencies.get(match_key(name))
+    if agency is not None:
+        return agency
+    if not offer:
+        plan.errors.append(RowError(row, LABELS[key], f"“{name}” is not a known agency"))
+        return None
+    before = len(plan.errors)
+    _text(row, key, name, plan.errors, max_length=AGENCY_NAME_MAX_LENGTH)
+    if len(plan.errors) > before:
+        return None
+    new = plan.new_agencies.setdefault(match_key(name), NewAgency(name))
+    new.uses.append((row, LABELS[key]))
+    return new
 
 
 def _row_values(sheet_row, errors, labels=LABELS):
@@ -223,7 +549,7 @@ def _text(row, key, value, errors, *, max_length):
     return text
 
 
-def _row_fields(row, values, current, agencies, themes, plan):
+def _row_fields(row, values, current, agencies, themes, plan, *, offer=False):
     """The fields the row sets; a column left out of the file keeps the current value."""
     errors = plan.errors
     fields = {}
@@ -240,13 +566,13 @@ def _row_fields(row, values, current, agencies, themes, plan):
             if key not in values and LABELS[key] not in reported:
                 errors.append(RowError(row, LABELS[key], "is needed for a new recommendation"))
     if "lead_agency" in values:
-        fields["lead_agency"] = agencies.get(str(values["lead_agency"]).casefold())
-        if fields["lead_agency"] is None:
-            errors.append(
-                RowError(row, "Lead agency", f"“{values['lead_agency']}” is not a known agency")
-            )
+        fields["lead_agency"] = _agency(
+            row, "lead_agency", values["lead_agency"], agencies, plan, offer=offer
+        )
     if "supporting_agencies" in values or "lead_agency" in values:
-        fields["supporting_agencies"] = _supporting(row, values, current, agencies, fields, errors)
+        fields["supporting_agencies"] = _supporting(
+            row, values, current, agencies, fields, plan, offer=offer
+        )
     if "theme" in values:
         name = str(values["theme"])
         fields["theme"] = themes.get(name.casefold())
@@ -263,21 +589,16 @@ def _row_fields(row, values, current, agencies, themes, plan):
     return fields
 
 
-def _supporting(row, values, current, agencies, fields, errors):
+def _supporting(row, values, current, agencies, fields, plan, *, offer):
+    errors = plan.errors
     if "supporting_agencies" not in values:
         supporting = list(current.supporting_agencies.all()) if current else []
     else:
         supporting = []
         for name in str(values["supporting_agencies"]).replace("\n", ";").split(";"):
             if name.strip():
-                agency = agencies.get(name.strip().casefold())
-                if agency is None:
-                    errors.append(
-                        RowError(
-                            row, "Supporting agencies", f"“{name.strip()}” is not a known agency"
-                        )
-                    )
-                elif agency not in supporting:
+                agency = _agency(row, "supporting_agencies", name, agencies, plan, offer=offer)
+                if agency is not None and agency not in supporting:
                     supporting.append(agency)
     lead = fields.get("lead_agency") or (current.lead_agency if current else None)
     if lead is not None and lead in supporting:
@@ -326,23 +647,6 @@ PROGRESS_COLUMNS = [
     Column("evidence_of_impact", "Evidence of impact"),
 ]
 PROGRESS_LABELS = {column.key: column.label for column in PROGRESS_COLUMNS}
-
-
-def parse_status(value):
-    """A status from its word as people write it: "Green", "Green (on track)", "complete"."""
-    wanted = str(value).strip().casefold()
-    for status in Status:
-        if wanted in {
-            status.value.replace("_", " "),
-            status.value,
-            status.label.casefold(),
-            status.label.split(" (")[0].casefold(),
-            status.meaning,
-        }:
-            return status
-    raise ValueError(
-        f"“{value}” is not a status: use Not started, Red, Amber, Green or Blue (complete)"
-    )
 
 
 def plan_progress_import(review, agency, upload, *, token=None):
@@ -446,18 +750,36 @@ class AlreadySaved(Exception):
     """The preview's import has been saved already (a second confirmation of the same one)."""
 
 
-def confirm_import(plan, *, token, kind, user, agency=None):
+@dataclass
+class RecommendationsSaved:
+    updates: list  # the progress updates recorded
+    mapping: object = None  # the ImportMapping remembered for the next file, if any
+
+
+def confirm_import(
+    plan, *, token, kind, user, agency=None, create_agencies=(), remember_mapping=False
+):
     """Save the plan of the preview `token` once, whoever confirms it and however often.
 
     The token is recorded in the transaction that saves the import: a second confirmation
     of the same preview waits for the first to finish, then fails to record it and raises
-    AlreadySaved, having saved nothing.
+    AlreadySaved, having saved nothing. A recommendations import creates the new agencies
+    ticked in `create_agencies` and, with `remember_mapping`, remembers how the file's
+    columns were read, in the same transaction.
     """
     try:
         with transaction.atomic():
             ImportConfirmation.objects.create(token=token, kind=kind)
             if kind == "recommendations":
-                return apply_recommendation_import(plan, user=user)
+                updates = apply_recommendation_import(
+                    plan, user=user, create_agencies=create_agencies
+                )
+                saved = None
+                if remember_mapping:
+                    saved = layout.import_mapping_save(
+                        review=plan.review, mapping=plan.mapping, table=plan.table, user=user
+                    )
+                return RecommendationsSaved(updates=updates or [], mapping=saved)
             return apply_progress_import(plan, agency=agency, author=user)
     except IntegrityError:
         if ImportConfirmation.objects.filter(token=token).exists():

@@ -1,5 +1,7 @@
-"""What the spreadsheet pages remember between a preview and its confirmation."""
+"""What the spreadsheet pages remember: a preview's confirmation, and how a board's own
+tracker is read."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -18,3 +20,38 @@ class ImportConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.kind} import {self.token}"
+
+
+class ImportMapping(models.Model):
+    """How a board's own tracker is read: remembered when an import of it is confirmed, and
+    offered for the next file whose heading row is the same (`signature`).
+
+    `mapping` holds the heading row's number, the column of each field, each status word's
+    Status and the last "as at" date (see spreadsheets.mapping.Mapping).
+    """
+
+    review = models.ForeignKey(
+        "recommendations.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="import_mappings",
+    )
+    # SHA-256 of the heading row, case, spaces and punctuation ignored.
+    signature = models.CharField(max_length=64, db_index=True)
+    headings = models.JSONField(default=list, blank=True)
+    mapping = models.JSONField(default=dict, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "signature"], name="import_mapping_unique_in_review"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Column mapping {self.pk} ({', '.join(map(str, self.headings[:3]))}…)"

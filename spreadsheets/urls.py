@@ -17,6 +17,11 @@ urlpatterns = [
         name="recommendation_import",
     ),
     path(
+        "reviews/<slug:slug>/import/columns/",
+        views.recommendation_import_mapping,
+        name="recommendation_import_mapping",
+    ),
+    path(
         "reviews/<slug:slug>/import/confirm/",
         views.recommendation_import_confirm,
         name="recommendation_import_confirm",

@@ -3,7 +3,8 @@ the dashboard's view as the action plan.
 
 Both work in two steps, preview then confirm. The uploaded file is kept in the session
 between them and planned again on confirmation, so what is saved is checked against the
-data as it is then; a file with any error saves nothing.
+data as it is then; a file with any error saves nothing. A recommendations file in a
+board's own layout takes a step before the preview: matching its columns to ours.
 """
 
 import base64
@@ -15,6 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -23,9 +25,11 @@ from recommendations.models import PartnerAgency, Review
 from recommendations.roles import is_board_administrator
 
 from . import importing
+from . import mapping as layout
 from .exporting import ACTION_PLAN_HEADER, recommendation_rows, spreadsheet_response
-from .files import MAX_UPLOAD_BYTES, SpreadsheetError
-from .forms import ConfirmImportForm, SpreadsheetUploadForm
+from .files import MAX_UPLOAD_BYTES, SpreadsheetError, read_table
+from .forms import ColumnMappingForm, ConfirmImportForm, SpreadsheetUploadForm
+from .models import ImportMapping
 
 SESSION_KEY = "pending_imports"
 ALREADY_SAVED = "That import has already been saved or has expired. Upload the file again."
@@ -47,6 +51,8 @@ TEMPLATE_EXAMPLE = [
     datetime.date(2016, 11, 30),
     "Training delivered to 212 drivers; attendance is now a licence condition.",
     "212 drivers trained; 3 referrals from drivers since October.",
+    "",  # Evidence: documents are attached to updates on the tracker, not imported
+    "",  # Reference, when the recommendations have one beside their numbers
 ]
 
 
@@ -78,6 +84,43 @@ def recommendation_import_confirm(request, slug):
     review = get_object_or_404(Review, slug=slug)
     _administrator_only(request)
     return _confirm(request, review, kind="recommendations")
+
+
+@require_http_methods(["GET", "POST"])
+def recommendation_import_mapping(request, slug):
+    """Match the columns of a board's own tracker to ours; valid, the import's preview."""
+    review = get_object_or_404(Review, slug=slug)
+    _administrator_only(request)
+    _, pending, _ = _pending(request, review, "recommendations")
+    if pending is None:
+        messages.info(request, ALREADY_SAVED)
+        return redirect("spreadsheets:recommendation_import", slug=review.slug)
+    try:
+        table = read_table(_file(pending))
+    except SpreadsheetError as error:  # read once already: say why it cannot be now
+        request.session.pop(SESSION_KEY, None)
+        messages.error(request, str(error))
+        return redirect("spreadsheets:recommendation_import", slug=review.slug)
+    form = _mapping_form(request, review, table, pending)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return _preview_mapped(request, review, pending, form.mapping)
+        except SpreadsheetError as error:  # the record moved on: a report issued meanwhile
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "spreadsheets/import_mapping.html",
+        {
+            "review": review,
+            "form": form,
+            "token": pending["token"],
+            "file_name": pending["name"],
+            "header_row": form.header_row,
+            "header_rows": _header_rows(table),
+            "saved_mapping": ImportMapping.objects.filter(pk=pending.get("saved_mapping")).first(),
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -115,6 +158,8 @@ def _upload(request, review, *, kind, agencies=None):
         }
         token = str(uuid.uuid4())
         try:
+            if kind == "recommendations":
+                return _recommendations_uploaded(request, review, pending, token)
             plan = _plan(review, pending, agency, token)
         except SpreadsheetError as error:
             form.add_error("file", str(error))
@@ -127,30 +172,152 @@ def _upload(request, review, *, kind, agencies=None):
     )
 
 
-def _confirm(request, review, *, kind, agencies=None):
-    form = ConfirmImportForm(request.POST)
-    pending = form.is_valid() and request.session.get(SESSION_KEY, {}).get(
-        str(form.cleaned_data["token"])
+def _recommendations_uploaded(request, review, pending, token):
+    """A file in our own layout goes to its preview; any other to matching its columns,
+    filled in from the mapping remembered for its headings, if there is one.
+
+    The upload's token names the file while its columns are matched; each preview of the
+    matched file has a token of its own (`pending["preview"]`), the only one that confirms.
+    """
+    table = read_table(_file(pending))
+    saved = layout.remembered(review, table)
+    pending["token"] = token
+    if saved is None and layout.is_own_layout(table):
+        plan = importing.plan_recommendation_import(review, _file(pending))
+        request.session[SESSION_KEY] = {token: pending}  # one pending import at a time
+        return _preview(request, review, "recommendations", plan, pending, token)
+    pending["columns"] = True  # to be matched before its preview can be confirmed
+    if saved is not None:
+        pending["remembered"] = {"mapping": saved.mapping, "signature": saved.signature}
+        pending["saved_mapping"] = saved.pk
+    request.session[SESSION_KEY] = {token: pending}
+    return redirect(_mapping_url(review, token))
+
+
+def _mapping_form(request, review, table, pending):
+    data = request.POST if request.method == "POST" else None
+    token = pending["token"]
+    before = (
+        _pending_mapping(pending.get("preview"))
+        or _pending_mapping(pending.get("remembered"))
+        or layout.guessed_mapping(table)
     )
-    if not pending or pending["review"] != review.pk or pending["kind"] != kind:
+    header_row = _header_row(request, table, default=before.header_row)
+    initial = before
+    if header_row != before.header_row:  # another row of headings: guess its columns again
+        initial = layout.guessed_mapping(table, header_row)
+        initial.statuses, initial.as_at = before.statuses, before.as_at
+    return ColumnMappingForm(
+        data,
+        table=table,
+        review=review,
+        header_row=header_row,
+        initial_mapping=initial,
+        initial={"token": token, "header_row": header_row},
+    )
+
+
+def _header_row(request, table, *, default):
+    """The heading row asked for (posted, or chosen on the page), if it can be one."""
+    asked = (request.POST if request.method == "POST" else request.GET).get("header_row", "")
+    rows = range(1, min(len(table.rows), layout.HEADER_SEARCH_ROWS) + 1)
+    if asked.isascii() and asked.isdigit() and len(asked) < 3 and int(asked) in rows:
+        return int(asked)
+    return default if default in rows else 1
+
+
+def _header_rows(table):
+    """(number, what it holds) of each row that may be chosen as the headings."""
+    choices = []
+    for number, row in enumerate(table.rows[: layout.HEADER_SEARCH_ROWS], start=1):
+        texts = [text for text in map(layout.cell_text, row) if text]
+        shown = ", ".join(texts[:4]) if texts else "(empty)"
+        choices.append((number, shown if len(shown) <= 70 else shown[:69].rstrip() + "…"))
+    return choices
+
+
+def _preview_mapped(request, review, pending, mapping):
+    """The preview of a file read through `mapping`, under a token of its own: an earlier
+    preview of the same file can no longer be confirmed."""
+    token = str(uuid.uuid4())
+    preview = {"token": token, "mapping": mapping.to_json(), "signature": mapping.signature}
+    plan = importing.plan_recommendation_import(
+        review, _file(pending), mapping, create_agencies=importing.OFFER, token=uuid.UUID(token)
+    )
+    pending["preview"] = preview
+    request.session[SESSION_KEY] = {pending["token"]: pending}
+    return _preview(request, review, "recommendations", plan, pending, token)
+
+
+def _pending(request, review, kind):
+    """(token, pending import, the preview the token names or None) of the request's
+    token, or (None, None, None)."""
+    form = ConfirmImportForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return None, None, None
+    token = str(form.cleaned_data["token"])
+    for upload_token, pending in request.session.get(SESSION_KEY, {}).items():
+        preview = pending.get("preview") or {}
+        if pending["review"] != review.pk or pending["kind"] != kind:
+            continue
+        if token == upload_token:
+            return token, pending, None
+        if token == preview.get("token"):
+            return token, pending, preview
+    return None, None, None
+
+
+def _pending_mapping(stored):
+    """The Mapping a preview or a remembered mapping in the session holds, or None."""
+    if not stored or not stored.get("mapping"):
+        return None
+    return layout.Mapping.from_json(stored["mapping"], signature=stored.get("signature", ""))
+
+
+def _mapping_url(review, token):
+    url = reverse("spreadsheets:recommendation_import_mapping", args=[review.slug])
+    return f"{url}?token={token}"
+
+
+def _file(pending):
+    upload = io.BytesIO(base64.b64decode(pending["data"]))
+    upload.name = pending["name"]
+    return upload
+
+
+def _confirm(request, review, *, kind, agencies=None):
+    token, pending, preview = _pending(request, review, kind)
+    # A file whose columns are matched is confirmed by its preview's token only.
+    if pending is None or (pending.get("columns") and preview is None):
         messages.info(request, ALREADY_SAVED)
         return redirect(_upload_url_name(kind), slug=review.slug)
     agency = agencies.filter(pk=pending["agency"]).first() if agencies is not None else None
     if kind == "progress" and agency is None:
         raise PermissionDenied("You can no longer upload progress for that agency.")
-    token = str(form.cleaned_data["token"])
     try:
-        plan = _plan(review, pending, agency, token)
+        plan = _plan(review, pending, agency, token, preview)
     except SpreadsheetError as error:  # read once already: say why it cannot be now
         request.session.pop(SESSION_KEY, None)
         messages.error(request, str(error))
         return redirect(_upload_url_name(kind), slug=review.slug)
     if not plan.is_valid:
-        return _preview(request, review, kind, plan, pending, token=None)
+        return _preview(request, review, kind, plan, pending, None)
+    ticked = request.POST.getlist("create_agency")[:1000]
+    unticked = importing.unticked_agency_errors(plan, ticked)
+    if unticked:
+        return _preview(
+            request, review, kind, plan, pending, token, unticked=unticked, ticked=ticked
+        )
     request.session.pop(SESSION_KEY, None)
     try:
         created = importing.confirm_import(
-            plan, token=token, kind=kind, user=request.user, agency=agency
+            plan,
+            token=token,
+            kind=kind,
+            user=request.user,
+            agency=agency,
+            create_agencies=ticked,
+            remember_mapping=preview is not None,
         )
     except importing.AlreadySaved:
         messages.info(request, ALREADY_SAVED)
@@ -160,8 +327,15 @@ def _confirm(request, review, *, kind, agencies=None):
         return redirect(_upload_url_name(kind), slug=review.slug)
     if kind == "recommendations":
         done = f"{len(plan.rows_to('create'))} created, {len(plan.rows_to('update'))} changed"
+        if plan.records_progress:
+            done += f", {_updates(len(created.updates))} recorded"
+        if created.mapping is not None:
+            done += (
+                ". How its columns are read is remembered for the next file with the same "
+                f"headings (mapping {created.mapping.pk})"
+            )
     else:
-        done = f"{len(created)} progress update{'s' if len(created) != 1 else ''} recorded"
+        done = f"{_updates(len(created))} recorded"
     messages.success(request, f"Import saved: {done}.")
     return redirect(
         "recommendations:my_agency" if kind == "progress" else "recommendations:dashboard",
@@ -169,15 +343,35 @@ def _confirm(request, review, *, kind, agencies=None):
     )
 
 
-def _plan(review, pending, agency, token):
-    upload = io.BytesIO(base64.b64decode(pending["data"]))
-    upload.name = pending["name"]
+def _numbering_column(plan):
+    """The file's heading of the column whose references number the rows, if they do."""
+    if plan.numbering != "references":
+        return None
+    index = plan.mapping.columns["number"]
+    texts = layout.headings(plan.table, plan.mapping.header_row)
+    return f"{texts[index]} (column {layout.column_name(index)})"
+
+
+def _updates(count):
+    return f"{count} progress update{'s' if count != 1 else ''}"
+
+
+def _plan(review, pending, agency, token, preview=None):
+    upload = _file(pending)
     if pending["kind"] == "progress":
         return importing.plan_progress_import(review, agency, upload, token=uuid.UUID(token))
-    return importing.plan_recommendation_import(review, upload)
+    mapping = _pending_mapping(preview)
+    if mapping is None:  # our own layout
+        return importing.plan_recommendation_import(review, upload)
+    return importing.plan_recommendation_import(
+        review, upload, mapping, create_agencies=importing.OFFER, token=uuid.UUID(token)
+    )
 
 
-def _preview(request, review, kind, plan, pending, token):
+def _preview(request, review, kind, plan, pending, token, *, unticked=(), ticked=()):
+    """The preview of a plan; with `unticked`, the new agencies still to tick."""
+    ticked = {importing.match_key(name) for name in ticked}
+    created, updates = plan.rows_to("create"), plan.updates_to("create")
     return render(
         request,
         "spreadsheets/import_preview.html",
@@ -187,13 +381,23 @@ def _preview(request, review, kind, plan, pending, token):
             "plan": plan,
             "file_name": pending["name"],
             "token": token,
-            "created": plan.rows_to("create"),
+            "created": created,
             "changed": plan.rows_to("update"),
             "unchanged": plan.rows_to("unchanged"),
-            "to_save": len(plan.rows_to("create")) + len(plan.rows_to("update")),
+            "updates": updates,
+            "as_at": plan.mapping.as_at if plan.records_progress else None,
+            "new_agencies": [
+                (agency, f"create-agency-{index}", key in ticked)
+                for index, (key, agency) in enumerate(plan.new_agencies.items(), start=1)
+            ],
+            "unticked": unticked,
+            "references": any("reference" in row.fields for row in created),
+            "to_save": len(created) + len(plan.rows_to("update")) + len(updates),
             "upload_url_name": _upload_url_name(kind),
+            "mapping_url": (_mapping_url(review, pending["token"]) if kind != "progress" else None),
+            "numbering_column": _numbering_column(plan),
         },
-        status=200 if plan.is_valid else 400,
+        status=200 if plan.is_valid and not unticked else 400,
     )
 
 

@@ -204,3 +204,19 @@ def database_file(tmp_path):
         settings_dict["NAME"] = memory_name
         connection.ensure_connection()
         keeper.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def evidence_files_kept_apart(tmp_path_factory):
+    """Evidence documents the tests attach are stored in a folder of the run's own, never
+    under var/ (tests/evidence points single tests at folders or servers of their own)."""
+    from django.conf import settings as django_settings
+    from django.test import override_settings
+
+    folder = tmp_path_factory.mktemp("evidence")
+    evidence = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(folder)},
+    }
+    with override_settings(STORAGES={**django_settings.STORAGES, "evidence": evidence}):
+        yield folder

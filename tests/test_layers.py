@@ -13,6 +13,7 @@ LAYERS = [
     "guidance",
     "recommendations",
     "accounts",
+    "evidence",
     "spreadsheets",
     "reports",
     "reminders",

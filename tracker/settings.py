@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "guidance",
     "recommendations",
     "accounts",
+    "evidence",
     "spreadsheets",
     "reports",
     "reminders",
@@ -206,6 +207,51 @@ STORAGES = {
         else "tracker.storage.StaticFilesStorage"
     },
 }
+
+
+def evidence_storage_settings(environ):
+    """The "evidence" storage (evidence/models.py): where evidence documents' bytes are kept.
+
+    S3-compatible object storage when EVIDENCE_S3_BUCKET is set (credentials from the
+    standard AWS_* variables), otherwise a folder under var/. Neither is served at any URL:
+    every download goes through the tracker's view, which applies the access policy. Objects
+    are private (no public ACL) and a name is never reused, so nothing is overwritten.
+    """
+    bucket = environ.get("EVIDENCE_S3_BUCKET", "")
+    if not bucket:
+        return {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": environ.get("EVIDENCE_ROOT") or str(VAR_DIR / "evidence"),
+                "file_permissions_mode": 0o640,
+                "directory_permissions_mode": 0o750,
+            },
+        }
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": environ.get("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("EVIDENCE_S3_REGION") or None,
+            "location": environ.get("EVIDENCE_S3_PREFIX", "evidence"),
+            # A bucket with ACLs disabled refuses any ACL but its owner's: set it empty there.
+            "default_acl": environ.get("EVIDENCE_S3_DEFAULT_ACL", "private") or None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
+STORAGES["evidence"] = evidence_storage_settings(os.environ)
+
+# Evidence documents: limits on what one progress update may carry (evidence/services.py).
+# Requests are bounded too: fields held in memory up to 2.5 MB, files over 2.5 MB spooled to
+# a temporary file while they are checked, and an evidence upload stops being read once it
+# passes these limits (evidence/uploads.py).
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_MAX_UPDATE_BYTES = int(os.environ.get("EVIDENCE_MAX_UPDATE_BYTES", str(10 * 1024 * 1024)))
+EVIDENCE_MAX_FILES_PER_UPDATE = int(os.environ.get("EVIDENCE_MAX_FILES_PER_UPDATE", "10"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # In development (and tests, which run with DEBUG off at request time) WhiteNoise finds the
 # files where they are, instead of expecting `collectstatic`'s output.

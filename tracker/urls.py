@@ -7,6 +7,7 @@ register_converter(SpreadsheetFormat, "sheet")
 
 urlpatterns = [
     path("", include("recommendations.urls")),
+    path("", include("evidence.urls")),
     path("", include("spreadsheets.urls")),
     path("", include("reports.urls")),
     path("", include("reminders.urls")),

@@ -12,11 +12,13 @@ import uuid
 import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 from django.utils import timezone
 
 from accounts import access
+from evidence.services import evidence_attach
 from recommendations.models import PartnerAgency, Status
 from reports.models import IssueRequest, ReportVersion
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
@@ -25,7 +27,7 @@ from tracker import urls
 
 pytestmark = pytest.mark.django_db
 
-TRACKED_APPS = ("auth", "recommendations", "reports", "reminders")
+TRACKED_APPS = ("auth", "recommendations", "evidence", "reports", "reminders")
 FAKE_PDF = b"%PDF-1.7 access policy test"
 
 
@@ -63,6 +65,11 @@ def world(db, monkeypatch):
         status=Status.GREEN,
         narrative="Training delivered to 212 drivers.",
     )
+    [document] = evidence_attach(
+        update=update,
+        user=owning_editor,
+        files_with_titles=[("Training register", SimpleUploadedFile("register.pdf", FAKE_PDF))],
+    )
     report = make_report(review)
     version = ReportVersion.objects.create(
         report=report,
@@ -91,6 +98,7 @@ def world(db, monkeypatch):
     }
     params = {
         "recommendations": {"slug": review.slug, "number": 1, "pk": update.pk},
+        "evidence": {"pk": update.pk, "document": document.pk},
         "spreadsheets": {"slug": review.slug, "fmt": "csv"},
         "accounts": {"pk": leaver.pk, "token": "not-a-real-token", "uidb64": "MQ"},
         "agencies": {"pk": council.pk},

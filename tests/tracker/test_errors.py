@@ -73,7 +73,9 @@ def test_the_marker_passes_through_every_form_and_no_log_or_email_keeps_it(
         if not rule.post or view_name == "logout":
             continue
         names = [
-            n for n in ("slug", "number", "pk", "fmt", "draft") if f"<{n}" in _route(view_name)
+            n
+            for n in ("slug", "number", "pk", "fmt", "draft", "document")
+            if f"<{n}" in _route(view_name)
         ]
         url = url_for(view_name, names, params)
         for role in sorted(rule.post):

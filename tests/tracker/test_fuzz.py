@@ -354,6 +354,90 @@ def test_uploading_a_workbook_of_any_shape_never_fails_and_saves_nothing(
     )
 
 
+# A board's own tracker, in its own layout: its columns are matched on the mapping page.
+OWN_TRACKER = (
+    "Tracker of the review's recommendations\n"
+    "Ref,Recommendation,Agency,Target,Progress,Status\n"
+    "SR 01,That it is done.,Youth Service,31/03/2017,Training delivered.,Finished\n"
+    "SR 02,That it is shared.,Police,31 Mar 2017,Protocol signed.,On track\n"
+)
+MAPPED = {"number": "0", "text": "1", "lead_agency": "2", "target_date": "3"}
+MAPPED |= {"progress": "4", "status": "5"}
+MAPPING_FIELDS = [
+    "number",
+    "reference",
+    "text",
+    "short_title",
+    "theme",
+    "lead_agency",
+    "supporting_agencies",
+    "lead_officer",
+    "target_date",
+    "target_date_reason",
+    "status",
+    "progress",
+]
+
+
+def mapping_page(client):
+    """Upload OWN_TRACKER: (the mapping page's URL, the page, with its form)."""
+    upload = io.BytesIO(OWN_TRACKER.encode())
+    upload.name = "tracker.csv"
+    url = reverse("spreadsheets:recommendation_import", kwargs={"slug": "test-review"})
+    response = client.post(url, {"file": upload})
+    assert response.status_code == 302, response.status_code
+    return response["Location"].split("?")[0], client.get(response["Location"])
+
+
+def answered(page):
+    """The mapping page's form, answered as an administrator would."""
+    form = page.context["form"]
+    data = {"token": form.initial["token"], "header_row": "2"}
+    data |= {f"column_{key}": MAPPED.get(key, "") for key in MAPPING_FIELDS}
+    data |= {name: "blue" for name, _ in form.status_fields}
+    return data | {"as_at_day": "15", "as_at_month": "12", "as_at_year": "2016"}
+
+
+column_choice = st.one_of(st.sampled_from(["", "0", "1", "2", "5", "6"]), number_text)
+
+
+@FUZZ
+@given(data=st.data())
+def test_matching_the_columns_never_fails_and_saves_nothing(world, data):
+    client = signed_in(world["administrator"])
+    url, page = mapping_page(client)
+    fields = answered(page)
+    for name in fields:
+        if data.draw(st.booleans()):  # now and then, every field at once
+            fields[name] = data.draw(
+                column_choice if name.startswith(("column_", "header_row")) else nasty_text
+            )
+    fields.update(data.draw(st.one_of(st.just({}), date_fields("as_at"))))
+    fields["token"] = data.draw(st.one_of(st.just(fields["token"]), uuid_text))
+
+    # Matching only previews: nothing is saved until the preview is confirmed.
+    post_and_check(client, url, fields, success=lambda response: False)
+
+
+@FUZZ
+@given(ticked=st.lists(st.one_of(st.just("Youth Service"), nasty_text), max_size=4))
+def test_confirming_a_mapped_import_with_any_agencies_ticked_never_fails(world, ticked):
+    client = signed_in(world["administrator"])
+    url, page = mapping_page(client)
+    preview = client.post(url, answered(page))
+    assert preview.status_code == 200, preview.content.decode()[:3000]
+    confirm = reverse("spreadsheets:recommendation_import_confirm", kwargs={"slug": "test-review"})
+
+    post_and_check(
+        client,
+        confirm,
+        {"token": preview.context["token"], "create_agency": ticked},
+        success=lambda response: (
+            response.status_code == 302 and response["Location"] == "/reviews/test-review/"
+        ),
+    )
+
+
 # Text as it may have been stored before control characters were refused, or by a script
 # (no NUL or lone surrogates: PostgreSQL can store neither).
 stored_text = st.one_of(
@@ -452,6 +536,7 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "spreadsheets:progress_upload",
         "spreadsheets:progress_upload_confirm",
         "spreadsheets:recommendation_import",
+        "spreadsheets:recommendation_import_mapping",
         "spreadsheets:recommendation_import_confirm",
         "reports:issue",
         "two_factor_setup",
@@ -464,6 +549,9 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "accounts:link_use",
         "accounts:password_reset",
         "accounts:password_reset_confirm",
+        # tests/evidence/test_upload_fuzz.py
+        "evidence:add",
+        "evidence:replace",
         # tests/reports/test_schedule_fuzz.py
         "reports:schedule_add",
         "reports:schedule_edit",
