@@ -79,10 +79,18 @@ def new_page(chromium, base_url, *, timeout=10_000):
     return page
 
 
+def loaded_html(page):
+    """The page's HTML once the whole document has arrived. A banner or heading near the top
+    shows while the rest of a long page is still coming, so waiting for it is not enough."""
+    page.wait_for_load_state("load")
+    return page.content()
+
+
 def assert_accessible(page):
-    """axe-core finds no violation on the page as it is now (all rules axe runs by default)."""
+    """axe-core finds no violation on the whole page (all rules axe runs by default)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 

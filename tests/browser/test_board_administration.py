@@ -10,7 +10,7 @@ import pytest
 
 from recommendations.models import Recommendation, Status
 from reports.models import Report
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, loaded_html, sign_in
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
 from tests.reports.conftest import make_report
 
@@ -55,7 +55,7 @@ def test_the_administrator_imports_recommendations_after_a_failed_first_try(page
         page, "plan.csv", HEADER + "2,Taxi training,That drivers are trained.,,Fire Service,,,\n"
     )
     page.get_by_role("heading", level=1, name="The file cannot be imported").wait_for()
-    assert "“Fire Service” is not a known agency" in page.content()
+    assert "“Fire Service” is not a known agency" in loaded_html(page)
     assert_accessible(page)
 
     page.get_by_role("button", name="Upload a corrected file").click()
@@ -89,7 +89,7 @@ def test_the_administrator_signs_off_a_completion(page, data):
     page.get_by_role("button", name="Record the decision").click()
 
     page.get_by_role("heading", name="Completion signed off by the board").wait_for()
-    assert "Awaiting sign-off" not in page.content()
+    assert "Awaiting sign-off" not in loaded_html(page)
     assert_accessible(page)
 
 

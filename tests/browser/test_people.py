@@ -9,7 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recommendations.models import ProgressUpdate
 from tests.accounts.mail_links import last_link
-from tests.browser.conftest import assert_accessible, new_page, sign_in
+from tests.browser.conftest import assert_accessible, loaded_html, new_page, sign_in
 from tests.conftest import make_agency, make_recommendation, make_review, make_user, next_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -70,8 +70,8 @@ def test_an_invited_editor_sets_up_posts_is_reset_and_resets_a_forgotten_passwor
     page.get_by_label("West Mercia Police").check()
     page.get_by_role("button", name="Send invitation").click()
     page.locator(".govuk-notification-banner--success").wait_for()
-    assert "Invitation sent to dana.price@example.org" in page.content()
-    assert "Invitations not yet accepted" in page.content()
+    assert "Invitation sent to dana.price@example.org" in loaded_html(page)
+    assert "Invitations not yet accepted" in loaded_html(page)
     assert_accessible(page)
     editor = get_user_model().objects.get(email="dana.price@example.org")
 
@@ -154,7 +154,7 @@ def test_the_administrator_adds_and_renames_an_agency(page, data):
     page.get_by_label("Short name").fill("West Mercia Police")
     page.get_by_role("button", name="Add agency").click()
     page.locator(".govuk-error-summary").wait_for()
-    assert "Another agency already has this short name" in page.content()
+    assert "Another agency already has this short name" in loaded_html(page)
     assert_accessible(page)
     page.get_by_label("Short name").fill("SFRS")
     page.get_by_role("button", name="Add agency").click()
@@ -163,5 +163,5 @@ def test_the_administrator_adds_and_renames_an_agency(page, data):
     page.get_by_label("Full name").fill("Shropshire Fire & Rescue Service")
     page.get_by_role("button", name="Save").click()
     page.locator(".govuk-notification-banner--success").wait_for()
-    assert "Shropshire Fire &amp; Rescue Service" in page.content()
+    assert "Shropshire Fire &amp; Rescue Service" in loaded_html(page)
     assert_accessible(page)

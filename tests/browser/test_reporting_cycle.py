@@ -13,7 +13,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_accessible, new_page
+from tests.browser.conftest import assert_accessible, loaded_html, new_page
 from tests.reports.conftest import pdf_pages
 from tests.stack import Stack
 
@@ -119,7 +119,7 @@ def test_a_board_runs_its_next_reporting_cycle_in_the_browser(chromium, tmp_path
         admin.get_by_label("Agenda item").fill("7")
         admin.get_by_role("button", name="Save the words").click()
         admin.get_by_text("have been saved").wait_for()
-        assert "Training now reaches every agency." in admin.content()  # the preview
+        assert "Training now reaches every agency." in loaded_html(admin)  # the preview
         admin.goto(f"{stack.url}/reviews/{REVIEW}/reports/")
         admin.get_by_role(
             "link",
@@ -153,7 +153,7 @@ def test_a_board_runs_its_next_reporting_cycle_in_the_browser(chromium, tmp_path
             date=today - datetime.timedelta(days=1),
         )
         editor.get_by_text("has been issued to the committee").first.wait_for()
-        assert f"Post an update dated after {when} instead" in editor.content()
+        assert f"Post an update dated after {when} instead" in loaded_html(editor)
         assert_accessible(editor)
 
         log = stack.log("server") + stack.log("worker")
