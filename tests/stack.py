@@ -33,8 +33,9 @@ def free_port():
 class Stack:
     """The tracker as `make run` serves it: `url`, `manage()`, `log()`; a context manager."""
 
-    def __init__(self, folder):
+    def __init__(self, folder, workers=1):
         self.folder = Path(folder)
+        self.workers = workers  # report workers (`db_worker`), side by side on one database
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.database_url, self._drop = _fresh_database(self.folder)
@@ -69,7 +70,12 @@ class Stack:
         self.manage("load_demo", "fixtures/demo.json")
         self.manage("load_demo_reports")
         self._start("server", "runserver", f"127.0.0.1:{self.port}", "--noreload")
-        self._start("worker", "db_worker", "--interval", "1")
+        # Several workers never reload on a code change (as one does under DEBUG), which
+        # would stop a print halfway and leave it to the stale-print retry.
+        reload = [] if self.workers == 1 else ["--no-reload"]
+        self._start("worker", "db_worker", "--interval", "1", *reload)
+        for n in range(2, self.workers + 1):
+            self._start(f"worker{n}", "db_worker", "--interval", "1", *reload)
         self._wait_until_serving()
         return self
 

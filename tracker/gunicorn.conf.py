@@ -21,3 +21,6 @@ max_requests = 2000  # recycle workers now and then: WeasyPrint's caches grow
 max_requests_jitter = 200
 accesslog = os.environ.get("TRACKER_ACCESS_LOG")  # off unless asked: it costs at load
 errorlog = "-"
+# gunicorn 27's control socket (one path per user, ~/.gunicorn/): nothing here uses it, and
+# two instances on one host would share it. Older gunicorn ignores the setting.
+control_socket_disable = True

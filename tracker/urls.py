@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("accounts.urls")),
     path("", include("guidance.urls")),
+    path("", include("operations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "operations"
+
+urlpatterns = [
+    path("health/", views.health_check, name="health"),
+]
