@@ -22,6 +22,8 @@ from openpyxl.utils.cell import range_boundaries
 from govuk.forms import date_range_error
 from recommendations.models import CONTROL_CHARACTERS
 
+from .styling import style_sheet
+
 logger = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -545,19 +547,19 @@ def write_csv(header, rows):
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def write_xlsx(header, rows, *, title):
-    """An .xlsx workbook with a header row, UK-formatted date cells and no formulas."""
+def write_xlsx(header, rows, *, title, more_sheets=()):
+    """An .xlsx workbook with a header row, UK-formatted date cells and no formulas, styled
+    as the action plan (spreadsheets/styling.py). `more_sheets` are further sheets, each
+    (title, header, rows) or (title, header, rows, style), `style` the keyword arguments of
+    `style_sheet` (another status column's words, say)."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for row in rows:
-        sheet.append([neutralise(value) for value in row])
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-    sheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    for sheet_title, sheet_header, sheet_rows, *style in ((title, header, rows), *more_sheets):
+        sheet = workbook.create_sheet(sheet_title[:31])
+        sheet.append(sheet_header)
+        for row in sheet_rows:
+            sheet.append([neutralise(value) for value in row])
+        style_sheet(sheet, **(style[0] if style else {}))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
