@@ -25,7 +25,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 
-from recommendations.models import PartnerAgency, ProgressUpdate, Recommendation, Review
+from recommendations.models import Action, PartnerAgency, ProgressUpdate, Recommendation, Review
 from recommendations.roles import is_board_administrator
 
 from . import audit, two_factor
@@ -63,6 +63,17 @@ def _recommendation_lead(slug, number, **kwargs):
     """The recommendation's lead agency: status, and so its recovery plan, belong to it."""
     recommendation = get_object_or_404(Recommendation, review__slug=slug, number=number)
     return PartnerAgency.objects.filter(pk=recommendation.lead_agency_id)
+
+
+def _action_owner(slug, number, action, **kwargs):
+    """The agency that owns the action: only its editors report progress on it."""
+    found = get_object_or_404(
+        Action,
+        recommendation__review__slug=slug,
+        recommendation__number=number,
+        number=f"{number}.{action}",
+    )
+    return PartnerAgency.objects.filter(pk=found.owner_id)
 
 
 def _update_agency(pk, **kwargs):
@@ -124,6 +135,8 @@ POLICY = {
     "guidance:accessibility": Rule(get=EVERYONE),
     "guidance:privacy": Rule(get=EVERYONE),
     "guidance:help": Rule(get=EVERYONE),
+    # Load balancers' probe (operations/health.py): "OK" or "Unavailable", no data.
+    "operations:health": Rule(get=EVERYONE, why="answers OK or Unavailable and nothing else"),
     # Reading: everyone signed in reads everything, drafts of reports included.
     "recommendations:home": Rule(get=SIGNED_IN),
     "recommendations:dashboard": Rule(get=SIGNED_IN),
@@ -142,6 +155,9 @@ POLICY = {
     "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
     # A recovery plan: the lead agency's editors only, not a supporting agency's.
     "recommendations:recovery_plan": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_lead),
+    # An action's updates: the editors of the agency that owns the action (not the
+    # recommendation's other owners).
+    "recommendations:action_update_create": Rule(get=OWNERS, post=OWNERS, owners=_action_owner),
     # Evidence documents (evidence/): everyone signed in downloads them, as they read the
     # updates; the editors of the agency that posted the update attach and replace them.
     "evidence:download": Rule(get=SIGNED_IN),
@@ -151,6 +167,8 @@ POLICY = {
     "spreadsheets:progress_upload_confirm": Rule(post=OWNERS, owners=_review_agencies),
     # The board administrator's work.
     "recommendations:completion_decision": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:action_create": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
+    "recommendations:action_edit": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import_mapping": Rule(get=ADMINISTRATORS, post=ADMINISTRATORS),
     "spreadsheets:recommendation_import_confirm": Rule(post=ADMINISTRATORS),
@@ -170,6 +188,124 @@ EXEMPT_NAMESPACES = {
     "admin": "Django's admin checks is_staff and each model's permissions itself; "
     "its own login page is the only page it shows to others.",
 }
+
+
+# What each page is, in plain words, for the security events page's reasons ("A reader tried
+# to open the page to post a progress update"). A page missing here is "a page of the tracker".
+PAGE_DESCRIPTIONS = {
+    "login": "the sign-in page",
+    "two_factor_setup": "the page to set up two-factor sign-in",
+    "two_factor_verify": "the page to enter a sign-in code",
+    "two_factor_recovery_codes": "the recovery codes page",
+    "logout": "sign-out",
+    "password_change": "the page to change a password",
+    "password_change_done": "the password changed page",
+    "reminders:preferences": "the reminder e-mails page",
+    "security_events": "the security events page",
+    "accounts:people": "the people page",
+    "accounts:person_invite": "the page to invite a person",
+    "accounts:person": "a person's page",
+    "accounts:person_deactivate": "deactivating a person",
+    "accounts:person_reactivate": "reactivating a person",
+    "accounts:person_two_factor_reset": "resetting a person's two-factor sign-in",
+    "accounts:person_invitation_resend": "resending an invitation",
+    "agencies:list": "the agencies page",
+    "agencies:create": "the page to add an agency",
+    "agencies:rename": "the page to rename an agency",
+    "accounts:link": "an e-mailed set-up link",
+    "accounts:link_use": "the page an e-mailed set-up link opens",
+    "accounts:password_reset": "the page to reset a forgotten password",
+    "accounts:password_reset_done": "the password reset e-mail sent page",
+    "accounts:password_reset_link": "an e-mailed password reset link",
+    "accounts:password_reset_confirm": "the page to choose a new password",
+    "accounts:password_reset_complete": "the password reset page",
+    "guidance:accessibility": "the accessibility statement",
+    "guidance:privacy": "the privacy notice",
+    "guidance:help": "the help for editors",
+    "operations:health": "the health check",
+    "recommendations:home": "the home page",
+    "recommendations:dashboard": "the dashboard",
+    "spreadsheets:dashboard_export": "the dashboard's spreadsheet download",
+    "recommendations:my_agency": "the My agency page",
+    "recommendations:detail": "a recommendation's page",
+    "spreadsheets:import_template": "the spreadsheet template download",
+    "reports:list": "the progress reports page",
+    "reports:preview": "a report's preview",
+    "reports:draft_pdf": "a draft report's PDF",
+    "reports:draft_status": "the page following a draft PDF",
+    "reports:table_export": "a report's table as a spreadsheet",
+    "reports:version_pdf": "an issued report's PDF",
+    "recommendations:update_create": "the page to post a progress update",
+    "recommendations:update_correct": "the page to correct a progress update",
+    "recommendations:recovery_plan": "the page to write a recovery plan",
+    "recommendations:action_update_create": "the page to post progress on an action",
+    "recommendations:action_create": "the page to add an action",
+    "recommendations:action_edit": "the page to change an action",
+    "evidence:download": "an evidence document",
+    "evidence:add": "the page to attach evidence",
+    "evidence:replace": "the page to replace evidence",
+    "spreadsheets:progress_upload": "the page to upload updates from a spreadsheet",
+    "spreadsheets:progress_upload_confirm": "confirming updates from a spreadsheet",
+    "recommendations:completion_decision": "the page to sign off or return a completion",
+    "spreadsheets:recommendation_import": "the page to import recommendations",
+    "spreadsheets:recommendation_import_mapping": "the page to match a spreadsheet's columns",
+    "spreadsheets:recommendation_import_confirm": "confirming an import of recommendations",
+    "reports:issue": "the page to issue a report",
+    "reports:issue_status": "the page following an issue",
+    "reports:schedule_add": "the page to schedule a report",
+    "reports:schedule_plan": "the page to plan the next year's reports",
+    "reports:schedule_edit": "the page to change a scheduled report",
+    "reports:words": "the page for the Board's words in a report",
+    "recommendations:review_create": "the page to add a review",
+    "reports:schedule_remove": "the page to remove a scheduled report",
+    "recommendations:sign_off_queue": "the sign-off page",
+}
+ROLE_WORDS = {
+    ANONYMOUS: "Someone not signed in",
+    READER: "A reader",
+    OWNING_EDITOR: "An editor of an owning agency",
+    OTHER_EDITOR: "An editor of another agency",
+    ADMINISTRATOR: "An administrator",
+}
+# Details recorded without a page (accounts/passwords.py, accounts/two_factor.py).
+DETAIL_WORDS = {
+    "password reset: limit": "Too many password resets asked for in a short time",
+    "second factor": "The sign-in code was not right",
+    "two-factor set up": "Two-factor sign-in set up",
+}
+
+
+REFUSALS = ("second factor not given", "not in the access policy", "method not allowed to anyone")
+
+
+def page_description(view_name):
+    return PAGE_DESCRIPTIONS.get(view_name, "a page of the tracker")
+
+
+def describe(detail, method=""):
+    """A security event's `detail` in plain words, e.g. "recommendations:update_create: reader
+    may not GET" as "A reader tried to open the page to post a progress update"."""
+    if detail in DETAIL_WORDS:
+        return DETAIL_WORDS[detail]
+    view_name, _, reason = detail.partition(": ")
+    known_reason = reason in REFUSALS or reason.partition(" may not ")[0] in ROLE_WORDS
+    if view_name not in POLICY and view_name not in PAGE_DESCRIPTIONS and not known_reason:
+        return detail  # a username or a note, already plain
+    page = page_description(view_name)
+    reading = method in ("GET", "HEAD", "")
+    if not reason:  # a download or an issue: what was downloaded, if the kind does not say
+        return "" if page.startswith("the page") else page[:1].upper() + page[1:]
+    if reason == REFUSALS[0]:
+        return f"Tried to change something on {page} before entering a sign-in code"
+    if reason == "not in the access policy":
+        return f"Tried to use {page}, which is open to nobody yet"
+    if reason == "method not allowed to anyone":
+        return f"Tried to {'open' if reading else 'send a form to'} {page}, which nobody may"
+    role, _, _ = reason.partition(" may not ")
+    if role in ROLE_WORDS:
+        action = "open" if reading else "change something on"
+        return f"{ROLE_WORDS[role]} tried to {action} {page}"
+    return detail
 
 
 def rule_for(view_name):

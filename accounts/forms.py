@@ -160,7 +160,49 @@ class AgencyForm(forms.Form):
         return self._clean_unique("short_name", "Another agency already has this short name")
 
 
-class ChoosePasswordForm(auth_forms.SetPasswordForm):
+# GOV.UK-style words for Django's password errors, by their code (the validators' own words
+# are Django's defaults: "This password is too short. It must contain at least 8 characters.").
+PASSWORD_ERRORS = {
+    "password_too_short": "Your password must be at least {min_length} characters",
+    "password_too_common": "Your password is too common: choose one that is harder to guess",
+    "password_too_similar": "Your password is too like your name, username or e-mail address",
+    "password_entirely_numeric": "Your password must include letters, not only numbers",
+    "password_mismatch": "The passwords do not match: type the same password twice",
+    "password_incorrect": "Your current password is not right",
+}
+
+
+class GovukPasswordErrors:
+    """Mixin for Django's password forms: GOV.UK-style messages instead of Django's."""
+
+    required = {
+        "old_password": "Enter your current password",
+        "new_password1": "Enter a new password",
+        "new_password2": "Type the new password again",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.required.items():
+            if name in self.fields:
+                self.fields[name].error_messages["required"] = message
+        if "old_password" in self.fields:
+            self.fields["old_password"].label = "Current password"
+
+    def add_error(self, field, error):
+        if isinstance(error, ValidationError) and not hasattr(error, "error_dict"):
+            error = ValidationError([_govuk(item) for item in error.error_list])
+        super().add_error(field, error)
+
+
+def _govuk(error):
+    words = PASSWORD_ERRORS.get(error.code)
+    if words is None:
+        return error
+    return ValidationError(words.format(**(error.params or {})), code=error.code)
+
+
+class ChoosePasswordForm(GovukPasswordErrors, auth_forms.SetPasswordForm):
     """An invited person's first password."""
 
     def __init__(self, *args, **kwargs):
@@ -195,7 +237,7 @@ class ConfirmPasswordForm(forms.Form):
         return password
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(GovukPasswordErrors, auth_forms.PasswordChangeForm):
     """Django's, refusing a 'new' password that is the current one."""
 
     def clean(self):
@@ -206,3 +248,31 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
                 "new_password1", "Your new password must be different from your current password"
             )
         return cleaned
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    """Django's sign-in form with GOV.UK-style messages."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": "The username or password is not right",
+        "inactive": "This account has been deactivated: ask the board administrator",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class ResetPasswordForm(auth_forms.PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].error_messages.update(
+            required="Enter your e-mail address",
+            invalid="Enter an e-mail address in the correct format, like name@example.org",
+        )
+
+
+class NewPasswordForm(GovukPasswordErrors, auth_forms.SetPasswordForm):
+    """Choosing a new password from a reset link."""

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import audit
-from .forms import PasswordChangeForm
+from .forms import NewPasswordForm, PasswordChangeForm, ResetPasswordForm
 from .models import PasswordResetRequest, hash_token
 
 SESSION_UID = "_password_reset_uid"
@@ -41,6 +41,7 @@ def _too_many(request, email):
 
 class PasswordReset(auth_views.PasswordResetView):
     template_name = "accounts/password_reset_form.html"
+    form_class = ResetPasswordForm
     email_template_name = "accounts/email_password_reset.txt"
     subject_template_name = "accounts/email_password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
@@ -73,6 +74,7 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
     """Django's, reading the person from the session as well as the token."""
 
     template_name = "accounts/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def dispatch(self, *args, **kwargs):

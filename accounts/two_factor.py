@@ -34,6 +34,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from recommendations.roles import is_board_administrator
 
 from . import audit
+from .forms import SignInForm
 
 RECOVERY_CODES = 10
 SESSION_CODES = "two_factor_recovery_codes"
@@ -91,6 +92,7 @@ class SignInView(LoginView):
     """Password first; then, for editors and administrators, the second factor."""
 
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
 
     def get_success_url(self):
         url = super().get_success_url()

@@ -4,6 +4,7 @@ from django.apps import apps
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from . import access
 from .models import SecurityEvent
 
 HISTORY_APPS = ("recommendations", "reports")
@@ -14,7 +15,9 @@ CHANGE = {"+": "Created", "~": "Changed", "-": "Deleted"}
 @require_GET
 def security_events(request):
     """Access is the policy's (administrators only): accounts/access.py."""
-    events = SecurityEvent.objects.select_related("user")[:SHOWN]
+    events = list(SecurityEvent.objects.select_related("user")[:SHOWN])
+    for event in events:
+        event.reason = access.describe(event.detail, event.method)
     return render(
         request,
         "accounts/security_events.html",

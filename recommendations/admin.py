@@ -6,7 +6,15 @@ from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
-from .models import PartnerAgency, ProgressUpdate, Recommendation, Review, Theme
+from .models import (
+    Action,
+    ActionUpdate,
+    PartnerAgency,
+    ProgressUpdate,
+    Recommendation,
+    Review,
+    Theme,
+)
 from .roles import may_report_for
 
 CORRECTABLE_FIELDS = ["date", "status", "narrative", "evidence_of_impact"]
@@ -215,3 +223,62 @@ class ProgressUpdateAdmin(SimpleHistoryAdmin):
                 **fields,
             )
             obj.pk = saved.pk
+
+
+@admin.register(Action)
+class ActionAdmin(SimpleHistoryAdmin):
+    """Actions are kept as on their pages: by the board administrator, through the service."""
+
+    fields = ["recommendation", "number", "text", "owner", "target_date"]
+    list_display = ["number", "recommendation", "owner", "target_date"]
+    list_filter = ["recommendation__review", "owner"]
+    list_select_related = ["recommendation", "owner"]
+    search_fields = ["number", "text"]
+    ordering = ["recommendation__review", "recommendation__number", "position"]
+    raw_id_fields = ["recommendation"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Its dated updates are the record; an action without them may go.
+        return super().has_delete_permission(request, obj) and (
+            obj is None or not obj.updates.exists()
+        )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (ValidationError, PermissionDenied) as error:
+            text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+            messages.error(request, f"Nothing was saved. {text}")
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        saved = services.action_save(
+            recommendation=form.cleaned_data["recommendation"],
+            action=obj if change else None,
+            user=request.user,
+            reason="Changed in the admin" if change else None,
+            **{
+                name: form.cleaned_data[name] for name in ("number", "text", "owner", "target_date")
+            },
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(SimpleHistoryAdmin):
+    """Read only here: action updates are posted on the recommendation's page, and kept."""
+
+    list_display = ["action", "date", "agency", "status", "created_by", "recorded_at"]
+    list_filter = ["status", "agency", "action__recommendation__review"]
+    list_select_related = ["action", "agency", "created_by"]
+    search_fields = ["narrative"]
+    date_hierarchy = "date"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

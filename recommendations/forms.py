@@ -374,3 +374,72 @@ class ReviewForm(forms.Form):
             "invalid_choice": "Select a protective marking from the list",
         },
     )
+
+
+class ActionForm(forms.Form):
+    """An action of a recommendation: its number, what is done, who owns it, and by when."""
+
+    number = forms.CharField(
+        label="Number",
+        max_length=12,
+        validators=[no_control_characters],
+        error_messages={
+            "required": "Enter the action's number",
+            "max_length": "The number must be 12 characters or fewer",
+            "null_characters_not_allowed": "The number contains a character that cannot be used",
+        },
+    )
+    text = _text_field(
+        "Action",
+        required=True,
+        required_message="Enter what the action is",
+        hint="What will be done, as the review's action plan words it.",
+    )
+    owner = forms.ModelChoiceField(
+        label="Owning agency",
+        queryset=PartnerAgency.objects.all(),
+        empty_label=None,
+        help_text="The agency that delivers the action and reports its progress.",
+        error_messages={
+            "required": "Select the agency that owns the action",
+            "invalid_choice": "Select an agency from the list",
+        },
+    )
+    target_date = DateField(
+        label="Target date (optional)", required=False, help_text="For example, 31 3 2023."
+    )
+
+    def __init__(self, *args, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["number"].help_text = (
+            f"The recommendation's number, a full stop and the action's own number, for "
+            f"example {recommendation.number}.1."
+        )
+
+    def action_fields(self):
+        return {
+            name: self.cleaned_data[name] for name in ("number", "text", "owner", "target_date")
+        }
+
+
+class ActionUpdateForm(ProgressUpdateFields):
+    """Post a dated update of an action, for its owning agency."""
+
+    # One per form shown: posting the same form twice creates one update.
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired. Reload the page and enter the update again.",
+            "invalid": "This form has expired. Reload the page and enter the update again.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["evidence_of_impact"]
+        self.fields["status"].error_messages["required"] = "Select the status of the action"
+        self.fields[
+            "narrative"
+        ].help_text = (
+            "What has been done on the action since its last update, and what happens next."
+        )

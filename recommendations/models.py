@@ -5,6 +5,7 @@ Reads live here as named QuerySet methods; writes go through `services.py`.
 
 import datetime
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -81,6 +82,12 @@ EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
 
 # The order in which summaries and reports list statuses: done first, then by concern.
 STATUS_REPORT_ORDER = [Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED]
+
+
+def status_counts(statuses):
+    """(status, how many of `statuses` it is) for each status, in STATUS_REPORT_ORDER."""
+    counts = Counter(statuses)
+    return [(status, counts[status]) for status in STATUS_REPORT_ORDER]
 
 
 class ProtectiveMarking(models.TextChoices):
@@ -276,6 +283,9 @@ class RecommendationQuerySet(models.QuerySet):
                 ),
             )
             .with_status(on)
+            # Whether to read its actions (Action.objects.for_recommendation_page): a page
+            # without them costs no query more.
+            .annotate(has_actions=Exists(Action.objects.filter(recommendation=OuterRef("pk"))))
         )
 
 
@@ -353,10 +363,15 @@ class Recommendation(models.Model):
         return self.status in EXCEPTION_STATUSES or self.is_overdue(on)
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class DatedUpdateQuerySet(models.QuerySet):
+    """Dated updates, of a recommendation or of an action."""
+
     def newest_first(self):
+        """Latest date first, ties broken by recording time: the status rule's order."""
         return self.order_by("-date", "-recorded_at", "-pk")
 
+
+class ProgressUpdateQuerySet(DatedUpdateQuerySet):
     def sign_off_queue(self, review):
         """The claims of completion of `review` awaiting the board's decision, oldest first."""
         waiting = Recommendation.objects.filter(review=review).awaiting_sign_off()
@@ -582,3 +597,182 @@ class RecoveryPlan(models.Model):
 
     def __str__(self):
         return f"Recovery plan for recommendation {self.recommendation.number}"
+
+
+# "12.3": the recommendation's number, a full stop, and the action's own number from 1.
+ACTION_NUMBER = re.compile(r"^([1-9]\d{0,4})\.([1-9]\d{0,3})$")
+
+
+def action_number_error(number, recommendation_number):
+    """Why `number` cannot be the number of an action of recommendation
+    `recommendation_number`, or None."""
+    found = ACTION_NUMBER.match(str(number))
+    example = f"{recommendation_number}.1"
+    if found is None:
+        return (
+            "Enter the action's number as the recommendation's number, a full stop and the "
+            f"action's own number, for example {example}"
+        )
+    if int(found.group(1)) != recommendation_number:
+        return (
+            f"An action of recommendation {recommendation_number} is numbered "
+            f"{recommendation_number}.1, {recommendation_number}.2 and so on, for example "
+            f"{example}"
+        )
+    return None
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_status(self, on=None):
+        """Annotate each action with its delivery status on a date (default: today).
+
+        The recommendations' status rule (RecommendationQuerySet.with_status), in the same
+        order (DatedUpdateQuerySet.newest_first): the status of the latest update dated on
+        or before the date, ties broken by recording time; with no such update, Not
+        started. Actions have no claims of completion for the board to decide. One query
+        for any number of actions; also annotates `latest_update_date` and
+        `latest_update_id` of that update.
+        """
+        on = on or timezone.localdate()
+        latest = ActionUpdate.objects.filter(action=OuterRef("pk"), date__lte=on).newest_first()
+        return self.annotate(
+            status=Coalesce(
+                Subquery(latest.values("status")[:1]),
+                Value(Status.NOT_STARTED.value),
+                output_field=models.CharField(),
+            ),
+            latest_update_date=Subquery(latest.values("date")[:1]),
+            latest_update_id=Subquery(latest.values("pk")[:1]),
+        )
+
+    def for_recommendation_page(self, on=None):
+        """A recommendation's actions, in number order, with owners and status on `on`."""
+        return self.select_related("owner").with_status(on).order_by("position", "pk")
+
+
+class Action(models.Model):
+    """A numbered action a recommendation is delivered through ("12.3"), owned by an agency.
+
+    Optional: reviews that break their recommendations into actions use them. An action's
+    status is its own updates'; the recommendation's status stays its lead agency's
+    assessment, which the actions inform but do not set.
+    """
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="actions"
+    )
+    number = models.CharField(max_length=12, help_text="For example 12.3.")
+    # The action's own number (3 of "12.3"), kept from `number` for ordering: 12.10 after 12.9.
+    position = models.PositiveSmallIntegerField(default=1, editable=False)
+    text = models.TextField(
+        "action", validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
+    )
+    owner = models.ForeignKey(
+        PartnerAgency,
+        on_delete=models.PROTECT,
+        related_name="owned_actions",
+        verbose_name="owning agency",
+    )
+    target_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["recommendation", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "number"], name="action_number_unique_in_recommendation"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="action_has_text"),
+        ]
+
+    def __str__(self):
+        return f"Action {self.number}"
+
+    def save(self, *args, **kwargs):
+        found = ACTION_NUMBER.match(str(self.number))
+        if found is not None:
+            self.position = int(found.group(2))
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.recommendation_id is None:
+            raise ValidationError({"recommendation": "Choose the recommendation of the action."})
+        problem = action_number_error(self.number, self.recommendation.number)
+        if problem:
+            raise ValidationError({"number": f"{problem}."})
+
+    @property
+    def status_choice(self):
+        """The annotated status as a `Status` (needs `with_status()`; never queries)."""
+        return Status(self.status)
+
+
+class ActionUpdate(models.Model):
+    """A dated statement by an action's owning agency of where its delivery stands."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    agency = models.ForeignKey(
+        PartnerAgency,
+        on_delete=models.PROTECT,
+        related_name="action_updates",
+        verbose_name="reporting agency",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_updates"
+    )
+    date = models.DateField(help_text="The date the update describes the position on.")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    narrative = models.TextField(
+        validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
+    )
+    recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Set by the form that posted the update, so that posting it twice creates one update.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    history = HistoricalRecords()
+
+    objects = DatedUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-recorded_at", "-pk"]
+        indexes = [
+            # The status rule's subquery: an action's latest update on or before a date.
+            models.Index(
+                fields=["action", "date", "recorded_at"], name="action_update_status_rule_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="action_update_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(narrative=""), name="action_update_narrative_not_empty"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Action {self.action.number}, {date_format(self.date)}"
+
+    def clean(self):
+        if self.action_id is None:
+            raise ValidationError({"action": "Choose the action this update is for."})
+        errors = {}
+        review = self.action.recommendation.review
+        if isinstance(self.date, datetime.date):
+            if self.date > timezone.localdate():
+                errors["date"] = "The date of the update cannot be in the future."
+            elif self.date < review.publication_date:
+                errors["date"] = (
+                    "The date of the update cannot be before the review was published "
+                    f"on {date_format(review.publication_date, 'j F Y')}."
+                )
+        if self.agency_id and self.agency_id != self.action.owner_id:
+            errors["agency"] = (
+                f"{self.agency} does not own action {self.action.number}: only its owning "
+                f"agency, {self.action.owner}, reports progress on it."
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 
 from .calendar import calendar
 from .models import (
+    Action,
+    ActionUpdate,
     CompletionDecision,
     PartnerAgency,
     ProgressUpdate,
@@ -568,3 +570,106 @@ def _recovery_plan_save(
         )
     _save_tracked(plan, user=user, history_date=recorded_at)
     return plan
+
+
+@transaction.atomic
+def action_save(
+    *,
+    recommendation,
+    number,
+    text,
+    owner,
+    user,
+    target_date=None,
+    action=None,
+    history_date=None,
+    reason=None,
+):
+    """Add action `number` ("12.3") to `recommendation`, or, given `action`, change it.
+
+    By the board administrator only, who keeps the recommendations, and not while a report
+    of the review is being issued. An action's number is unique in its recommendation.
+    Saves (and records history) only what changed.
+    """
+    if not is_board_administrator(user):
+        raise PermissionDenied("Only the board administrator can add or change an action.")
+    _review_changes_allowed(recommendation.review_id)
+    if action is None:
+        instance = Action(recommendation=recommendation)
+    else:
+        instance = Action.objects.select_for_update().get(pk=action.pk)
+        if instance.recommendation_id != recommendation.pk:
+            raise ValidationError("The action is not one of this recommendation's.")
+    instance.recommendation = recommendation
+    number = str(number).strip()
+    taken = (
+        Action.objects.filter(recommendation=recommendation, number=number)
+        .exclude(pk=instance.pk)
+        .exists()
+    )
+    if taken:
+        raise ValidationError(
+            {"number": f"Recommendation {recommendation.number} already has an action {number}."}
+        )
+    fields = {
+        "number": number,
+        "text": (text or "").strip(),
+        "owner": owner,
+        "target_date": target_date,
+    }
+    if _assign(instance, fields):
+        _save_tracked(instance, user=user, history_date=history_date, reason=reason)
+    return instance
+
+
+def action_update_create(
+    *,
+    action,
+    user,
+    date,
+    status,
+    narrative,
+    submission_key=None,
+    recorded_at=None,
+    late_reason="",
+):
+    """Record a dated update of `action`, by `user` for its owning agency.
+
+    Only the owning agency's editors and the board administrator report on an action. The
+    same rules as progress updates (`progress_update_create`): not dated in the future or
+    before the review, not into a period already reported to the committee unless the
+    administrator records it late with a reason, and not while a report it would change is
+    being issued. Posting the same form twice (one `submission_key`) creates one update.
+    """
+    existing = _submitted(ActionUpdate, submission_key)
+    if existing is not None:
+        return existing
+    if not may_report_for(user, action.owner):
+        raise PermissionDenied(
+            f"Only {action.owner}, which owns action {action.number}, or the board "
+            "administrator can report progress on it."
+        )
+    update = ActionUpdate(
+        action=action,
+        agency=action.owner,
+        created_by=user,
+        date=date,
+        status=status,
+        narrative=narrative,
+        submission_key=submission_key,
+        recorded_at=recorded_at or timezone.now(),
+    )
+    try:
+        with transaction.atomic():
+            late = _reported_periods_allow(
+                action.recommendation.review_id, [date], user, late_reason
+            )
+            return _save_tracked(
+                update, user=user, history_date=recorded_at, reason=late and _late(late_reason)
+            )
+    except IntegrityError:
+        # The same form, posted twice at once: the other request saved it first.
+        existing = _submitted(ActionUpdate, submission_key)
+        if existing is not None:
+            return existing
+        raise

@@ -26,6 +26,22 @@ urlpatterns = [
         views.recovery_plan,
         name="recovery_plan",
     ),
+    # Actions are numbered "12.3": <action> is the 3, of recommendation <number> 12.
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/actions/new/",
+        views.action_create,
+        name="action_create",
+    ),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/actions/<int:action>/",
+        views.action_edit,
+        name="action_edit",
+    ),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/actions/<int:action>/updates/new/",
+        views.action_update_create,
+        name="action_update_create",
+    ),
     path("updates/<int:pk>/correct/", views.update_correct, name="update_correct"),
     path("updates/<int:pk>/completion/", views.completion_decision, name="completion_decision"),
 ]

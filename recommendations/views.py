@@ -14,6 +14,8 @@ from govuk.forms import add_service_errors
 from . import chasing, services
 from .calendar import calendar
 from .forms import (
+    ActionForm,
+    ActionUpdateForm,
     CompletionDecisionForm,
     ProgressUpdateCorrectionForm,
     ProgressUpdateForm,
@@ -24,11 +26,13 @@ from .forms import (
 from .history import changes_since, recommendation_history
 from .models import (
     STATUS_REPORT_ORDER,
+    Action,
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
     RecoveryPlan,
     Review,
+    status_counts,
 )
 from .roles import is_board_administrator, may_report_for, reporting_agencies
 
@@ -101,10 +105,16 @@ def detail(request, slug, number):
             update
         )
     plans = list(recommendation.recovery_plans.all())
+    actions = _actions(recommendation, correctable, today)
+    action_counts = status_counts(action.status for action in actions)
     return render(
         request,
         "recommendations/detail.html",
         {
+            "actions": actions,
+            "action_counts": action_counts,
+            "action_rollup": [(status, count) for status, count in action_counts if count],
+            "may_edit_actions": is_board_administrator(request.user),
             "review": recommendation.review,
             "recommendation": recommendation,
             "updates": updates,
@@ -121,6 +131,17 @@ def detail(request, slug, number):
             "history": recommendation_history(recommendation),
         },
     )
+
+
+def _actions(recommendation, correctable, today):
+    """The recommendation's actions, with their status today and whether the user may post
+    an update of each; no query when it has none."""
+    if not recommendation.has_actions:
+        return []
+    actions = list(recommendation.actions.for_recommendation_page(today))
+    for action in actions:
+        action.may_update = correctable is True or action.owner_id in correctable
+    return actions
 
 
 def _correctable_agency_ids(user):
@@ -416,3 +437,112 @@ def _agency_summary(agency, rows):
         "to_update": [row for row, _ in owned if row.needs_update],
         "returned": [row for row, _ in owned if row.returned_by_board],
     }
+
+
+def _action_or_404(slug, number, action):
+    """Action `number`.`action` ("12.3") of recommendation `number` of the review `slug`."""
+    return get_object_or_404(
+        Action.objects.select_related("recommendation__review", "owner"),
+        recommendation__review__slug=slug,
+        recommendation__number=number,
+        number=f"{number}.{action}",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_create(request, slug, number):
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review"), review__slug=slug, number=number
+    )
+    last = recommendation.actions.order_by("-position").values_list("position", flat=True)
+    initial = {"number": f"{recommendation.number}.{(last.first() or 0) + 1}"}
+    return _action_form(request, recommendation, None, initial)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request, slug, number, action):
+    action = _action_or_404(slug, number, action)
+    initial = {
+        "number": action.number,
+        "text": action.text,
+        "owner": action.owner_id,
+        "target_date": action.target_date,
+    }
+    return _action_form(request, action.recommendation, action, initial)
+
+
+def _action_form(request, recommendation, action, initial):
+    """Add an action to the recommendation, or change `action`: the administrator's."""
+    if not is_board_administrator(request.user):
+        raise PermissionDenied("Only the board administrator can add or change an action.")
+    form = ActionForm(
+        request.POST if request.method == "POST" else None,
+        recommendation=recommendation,
+        initial=initial,
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            saved = services.action_save(
+                recommendation=recommendation,
+                action=action,
+                user=request.user,
+                **form.action_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            done = "changed" if action else "added"
+            messages.success(request, f"Action {saved.number} has been {done}.", DRAFT_SAVED)
+            return redirect(f"{_detail_url(recommendation)}#action-{saved.pk}")
+    return render(
+        request,
+        "recommendations/action_form.html",
+        {
+            "review": recommendation.review,
+            "recommendation": recommendation,
+            "action": action,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_update_create(request, slug, number, action):
+    action = _action_or_404(slug, number, action)
+    recommendation = action.recommendation
+    if not may_report_for(request.user, action.owner):
+        raise PermissionDenied("Only editors of the agency that owns the action can.")
+    form = ActionUpdateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"date": timezone.localdate(), "submission_key": services.new_submission_key()},
+        late_entries=_late_entries_allowed(request.user, recommendation),
+    )
+    if form.is_bound and form.is_valid():
+        try:
+            update = services.action_update_create(
+                action=action,
+                user=request.user,
+                submission_key=form.cleaned_data["submission_key"],
+                **form.update_fields(),
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if update.action_id == action.pk and update.created_by_id == request.user.pk:
+                messages.success(
+                    request, f"Your update of action {action.number} has been posted.", DRAFT_SAVED
+                )
+                return redirect(f"{_detail_url(recommendation)}#action-{action.pk}")
+            form.add_error(None, "This form has already been used. Reload the page to start again.")
+    return render(
+        request,
+        "recommendations/action_update_form.html",
+        {
+            "review": recommendation.review,
+            "recommendation": recommendation,
+            "action": action,
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )

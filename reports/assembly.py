@@ -20,6 +20,7 @@ from evidence.models import EvidenceDocument
 from recommendations.models import (
     EXCEPTION_STATUSES,
     STATUS_REPORT_ORDER,
+    Action,
     CompletionDecision,
     PartnerAgency,
     ProgressUpdate,
@@ -30,6 +31,7 @@ from recommendations.models import (
     Theme,
     end_of_day,
     recommendation_history,
+    status_counts,
 )
 
 from .models import Report, ReportKind
@@ -87,6 +89,18 @@ class RecoveryPlanEntry:
     recorded_on: datetime.date
 
 
+@dataclass(frozen=True)
+class ActionEntry:
+    """An action of a recommendation as at the cut-off: its wording, owner and target date
+    from its history, its status by the status rule."""
+
+    number: str
+    text: str
+    owner: str
+    target_date: datetime.date | None
+    status: Status
+
+
 DIRECTIONS = ("Completed", "Improved", "Started", "No change", "Worse", "No longer complete")
 
 # Direction of travel between two statuses, in words: higher is better.
@@ -138,6 +152,8 @@ class RecommendationEntry:
     recovery_plan: RecoveryPlanEntry | None = field(default=None, repr=False)
     # Its updates with evidence documents attached by the cut-off, newest first.
     documented_updates: tuple[UpdateEntry, ...] = field(default=(), repr=False)
+    # Its actions as at the cut-off, in number order (empty: it has none).
+    actions: tuple[ActionEntry, ...] = field(default=(), repr=False)
 
     @property
     def is_exception(self):
@@ -337,6 +353,21 @@ class ReportContent:
         return {section.anchor: section.number for section in self.sections}
 
     @property
+    def with_actions(self):
+        """The recommendations delivered through actions (a review may use none)."""
+        return tuple(r for r in self.recommendations if r.actions)
+
+    @property
+    def action_total(self):
+        return sum(len(r.actions) for r in self.recommendations)
+
+    @property
+    def action_counts(self):
+        """(status, how many actions had it at the cut-off), for the statuses any action had."""
+        counts = status_counts(a.status for r in self.recommendations for a in r.actions)
+        return tuple((status, count) for status, count in counts if count)
+
+    @property
     def documented(self):
         """The recommendations with evidence documents attached by the cut-off."""
         return tuple(r for r in self.recommendations if r.documented_updates)
@@ -437,6 +468,9 @@ def record_fingerprint(content):
     )
     if evidence:  # only then: reports issued before evidence documents keep their fingerprint
         record += repr(evidence)
+    actions = tuple((r.number, r.actions) for r in content.with_actions)
+    if actions:  # the same: reports of reviews without actions keep their fingerprint
+        record += repr(actions)
     return hashlib.sha256(record.encode()).hexdigest()
 
 
@@ -466,6 +500,7 @@ def report_content(report):
     revisions = _revisions(ids, known_by)
     plans = _recovery_plans(ids, known_by)
     documents = _documents(ids, as_at, known_by)
+    actions = _actions_as_at(ids, as_at, agencies)
 
     updates = defaultdict(list)  # newest first, as the status rule orders them
     latest = {}
@@ -540,6 +575,7 @@ def report_content(report):
                 revisions=tuple(revision for _, revision in row_revisions),
                 recovery_plan=plans.get(row.id),
                 documented_updates=tuple(u for u in entries_ if u.documents),
+                actions=actions.get(row.id, ()),
             )
         )
 
@@ -667,6 +703,41 @@ def _recommendations_as_at(review, as_at):
     return sorted(
         (row for row in latest.values() if row.history_type != "-"), key=lambda r: r.number
     )
+
+
+def _actions_as_at(ids, as_at, agencies):
+    """{recommendation id: (ActionEntry, ...) in number order}: each action's latest history
+    row by the end of the cut-off day (an action added later is not in the report), with
+    its status on the cut-off by the status rule. One query when the review has no actions,
+    two when it has, however many."""
+    latest = {}
+    for row in Action.history.model.objects.filter(
+        recommendation_id__in=ids, history_date__lt=end_of_day(as_at)
+    ).order_by("history_date", "history_id"):
+        latest[row.id] = row
+    rows = sorted(
+        (row for row in latest.values() if row.history_type != "-"),
+        key=lambda row: (row.position, row.id),
+    )
+    if not rows:
+        return {}
+    statuses = dict(
+        Action.objects.filter(pk__in=[row.id for row in rows])
+        .with_status(as_at)
+        .values_list("pk", "status")
+    )
+    actions = defaultdict(list)
+    for row in rows:
+        actions[row.recommendation_id].append(
+            ActionEntry(
+                number=row.number,
+                text=row.text,
+                owner=agencies.get(row.owner_id, ""),
+                target_date=row.target_date,
+                status=Status(statuses.get(row.id, Status.NOT_STARTED)),
+            )
+        )
+    return {recommendation_id: tuple(entries) for recommendation_id, entries in actions.items()}
 
 
 def _supporting_agencies_as_at(history_ids):

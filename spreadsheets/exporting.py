@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.utils.text import slugify
 
 from evidence.models import EvidenceDocument
-from recommendations.models import ProgressUpdate, Status
+from recommendations.models import Action, ActionUpdate, ProgressUpdate, Status
 
 from .files import XLSX_CONTENT_TYPE, write_csv, write_xlsx
 
@@ -88,11 +88,59 @@ def _row(item, *, theme, lead_agency, supporting_agencies, update, documents):
     ]
 
 
-def spreadsheet_response(rows, *, fmt, name):
-    """A download of `rows` under the action plan's header, as CSV or .xlsx."""
+# The Actions sheet, when the recommendations have actions; the template import reads its
+# first five columns back (spreadsheets/importing.py, ACTION_COLUMNS).
+ACTIONS_HEADER = [
+    "Recommendation",
+    "Number",
+    "Action",
+    "Owner",
+    "Target date",
+    "Status",
+    "Last update",
+    "Latest narrative",
+]
+
+
+def action_sheets(recommendations):
+    """The .xlsx's "Actions" sheet of the recommendations' actions, with their status today
+    and latest update, as `write_xlsx`'s `more_sheets`; none when they have no actions.
+    Two queries, however many."""
+    actions = list(
+        Action.objects.filter(recommendation__in=[r.pk for r in recommendations])
+        .select_related("recommendation", "owner")
+        .with_status()
+        .order_by("recommendation__number", "position", "pk")
+    )
+    if not actions:
+        return ()
+    latest = ActionUpdate.objects.in_bulk(
+        [a.latest_update_id for a in actions if a.latest_update_id]
+    )
+    rows = []
+    for action in actions:
+        update = latest.get(action.latest_update_id)
+        rows.append(
+            [
+                action.recommendation.number,
+                action.number,
+                action.text,
+                action.owner.name,
+                action.target_date,
+                Status(action.status).label,
+                update.date if update else None,
+                update.narrative if update else "",
+            ]
+        )
+    return (("Actions", ACTIONS_HEADER, rows),)
+
+
+def spreadsheet_response(rows, *, fmt, name, more_sheets=()):
+    """A download of `rows` under the action plan's header, as CSV or .xlsx (with
+    `more_sheets`, such as `action_sheets`, after it)."""
     rows = list(rows)
     if fmt == "xlsx":
-        data = write_xlsx(ACTION_PLAN_HEADER, rows, title="Action plan")
+        data = write_xlsx(ACTION_PLAN_HEADER, rows, title="Action plan", more_sheets=more_sheets)
         content_type = XLSX_CONTENT_TYPE
     else:
         data = write_csv(ACTION_PLAN_HEADER, rows)

@@ -2,25 +2,32 @@
 
 Both work in two steps. `plan_*_import` reads the file and compares it with what is
 recorded, saving nothing: it lists what would be created or changed and every row error.
-A plan with errors cannot be applied; `apply_*_import` saves a clean plan through the
-services, so each change has its history.
+A plan with errors cannot be applied (a progress plan's valid rows may be, when the editor
+chooses to skip the rows with errors); `apply_*_import` saves through the services, so each
+change has its history.
 
 Recommendations are read in our own template's layout, or in a board's own layout through
 a `Mapping` (spreadsheets/mapping.py): references kept beside the numbers, status words
 mapped to ours, and a latest-progress column recorded as updates as at a date.
 """
 
+import io
 import math
+import re
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
+from openpyxl import load_workbook
 
 from recommendations import services
 from recommendations.models import (
+    ACTION_NUMBER,
     NARRATIVE_MAX_LENGTH,
+    Action,
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
@@ -30,7 +37,21 @@ from recommendations.models import (
 )
 
 from . import mapping as layout
-from .files import Column, SpreadsheetError, parse_date, read_rows, read_table
+from .files import (
+    MAX_CELLS_PER_ROW,
+    MAX_PART_BYTES,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    NOT_A_WORKBOOK,
+    Column,
+    SheetRow,
+    SpreadsheetError,
+    normalise_heading,
+    parse_date,
+    read_cell,
+    read_rows,
+    read_table,
+)
 from .mapping import LABELS, parse_status
 from .models import ImportConfirmation
 
@@ -66,6 +87,8 @@ class PlannedRow:
     submission_key: uuid.UUID | None = None
     # Why a recommendation row moves its target date (kept as a TargetDateRevision).
     target_date_reason: str = ""
+    # A progress row's columns left out of its update: their text is recorded already.
+    left_out: list = field(default_factory=list)
 
 
 @dataclass
@@ -108,16 +131,26 @@ class ImportPlan:
     # "numbers", or "references": the file's column held references, kept as each
     # recommendation's reference, and new recommendations are numbered in file order.
     numbering: str = "numbers"
+    # PlannedAction, from the workbook's optional Actions sheet (our own layout only).
+    actions: list = field(default_factory=list)
 
     @property
     def is_valid(self):
         return not self.errors
+
+    @property
+    def error_rows(self):
+        """The numbers of the rows with errors, in order."""
+        return sorted({error.row for error in self.errors})
 
     def rows_to(self, action):
         return [row for row in self.rows if row.action == action]
 
     def updates_to(self, action):
         return [update for update in self.updates if update.action == action]
+
+    def actions_to(self, action):
+        return [planned for planned in self.actions if planned.action == action]
 
     @property
     def records_progress(self):
@@ -138,6 +171,7 @@ def plan_recommendation_import(review, upload, mapping=None, *, create_agencies=
     With the preview's `token`, each progress update's submission key is derived from it.
     """
     table = read_table(upload)
+    own_layout = mapping is None
     mapping = mapping or layout.automatic_mapping(table)
     layout.check_layout(table, mapping)
     plan = ImportPlan(review=review, mapping=mapping, table=table)
@@ -182,6 +216,8 @@ def plan_recommendation_import(review, upload, mapping=None, *, create_agencies=
             if update is not None:
                 plan.updates.append(update)
     _name_cells(plan)
+    if own_layout:
+        _plan_actions(plan, _actions_sheet_rows(upload))
     return plan
 
 
@@ -409,6 +445,8 @@ def apply_recommendation_import(plan, *, user, create_agencies=()):
         )
     if plan.updates_to("create") and user is None:
         raise ValidationError("Progress updates need the administrator who records them.")
+    if (plan.actions_to("create") or plan.actions_to("update")) and user is None:
+        raise ValidationError("Actions need the administrator who records them.")
     agencies = _create_agencies(plan, user)
     themes = {theme.name: theme for theme in Theme.objects.filter(review=plan.review)}
     position = max((theme.position for theme in themes.values()), default=0)
@@ -438,6 +476,7 @@ def apply_recommendation_import(plan, *, user, create_agencies=()):
             target_date_reason=row.target_date_reason,
             **fields,
         )
+    _save_actions(plan, user)
     return _record_updates(plan, user)
 
 
@@ -652,7 +691,13 @@ PROGRESS_LABELS = {column.key: column.label for column in PROGRESS_COLUMNS}
 def plan_progress_import(review, agency, upload, *, token=None):
     """Compare an agency's uploaded updates with what is recorded; saves nothing.
 
-    A row identical to an update already recorded (an export uploaded back) is unchanged.
+    Only what is new in a row is posted. A Latest narrative or Evidence of impact cell
+    holding text already recorded for its recommendation (any update's, so also an export
+    older than the latest update) is not new. An evidence of impact that is not new is left
+    out of the row's update. A row whose narrative is not new is unchanged if its date and
+    status are those of an update recorded with that narrative (an export uploaded back), and
+    otherwise a row error: an update says what has been done since, so the old narrative
+    is never posted again as a new update's.
     With the preview's `token`, each row's submission key is derived from it and the row.
     """
     sheet_rows = read_rows(upload, PROGRESS_COLUMNS)
@@ -664,11 +709,13 @@ def plan_progress_import(review, agency, upload, *, token=None):
         .select_related("review")
     }
     # Any agency's: an export's row may show a supporting agency the lead's latest update.
-    recorded = set(
-        ProgressUpdate.objects.filter(recommendation__review=review).values_list(
-            "recommendation__number", "date", "status", "narrative", "evidence_of_impact"
-        )
-    )
+    recorded, narratives, evidence = set(), set(), set()
+    for number, date, status, narrative, impact in ProgressUpdate.objects.filter(
+        recommendation__review=review
+    ).values_list("recommendation__number", "date", "status", "narrative", "evidence_of_impact"):
+        recorded.add((number, date, status, _same_text(narrative)))
+        narratives.add((number, _same_text(narrative)))
+        evidence.add((number, _same_text(impact)))
     for sheet_row in sheet_rows:
         row = sheet_row.number
         errors_before = len(plan.errors)
@@ -683,6 +730,28 @@ def plan_progress_import(review, agency, upload, *, token=None):
         fields = _progress_fields(row, values, plan.errors)
         if len(plan.errors) > errors_before:
             continue
+        narrative = _same_text(fields["narrative"])
+        left_out = []
+        if (number, _same_text(fields["evidence_of_impact"])) in evidence:
+            if fields["evidence_of_impact"]:
+                left_out.append(PROGRESS_LABELS["evidence_of_impact"])
+            fields["evidence_of_impact"] = ""
+        if (number, narrative) in narratives:
+            if not fields["evidence_of_impact"] and (
+                (number, fields["date"], fields["status"], narrative) in recorded
+            ):
+                plan.rows.append(PlannedRow(row, number, "unchanged", fields))
+                continue
+            plan.errors.append(
+                RowError(
+                    row,
+                    PROGRESS_LABELS["narrative"],
+                    f"is the narrative already recorded for recommendation {number}: a new "
+                    "update says what has been done since, so write it, or put the row back "
+                    "as it was exported",
+                )
+            )
+            continue
         update = ProgressUpdate(recommendation=owned[number], agency=agency, **fields)
         try:
             update.full_clean(exclude=["author"])
@@ -691,18 +760,22 @@ def plan_progress_import(review, agency, upload, *, token=None):
                 column = PROGRESS_LABELS.get(name, "Number")
                 plan.errors.extend(RowError(row, column, message) for message in messages)
             continue
-        key = (
-            number,
-            fields["date"],
-            fields["status"],
-            fields["narrative"],
-            fields["evidence_of_impact"],
-        )
-        action = "unchanged" if key in recorded else "create"
-        recorded.add(key)
+        recorded.add((number, fields["date"], fields["status"], narrative))
+        narratives.add((number, narrative))
+        evidence.add((number, _same_text(fields["evidence_of_impact"])))
         submission_key = uuid.uuid5(token, f"progress row {row}") if token else None
-        plan.rows.append(PlannedRow(row, number, action, fields, submission_key=submission_key))
+        plan.rows.append(
+            PlannedRow(
+                row, number, "create", fields, submission_key=submission_key, left_out=left_out
+            )
+        )
     return plan
+
+
+def _same_text(text):
+    """Text as compared with what is recorded: runs of spaces and line breaks ignored, as a
+    spreadsheet program may change them."""
+    return " ".join(str(text).split())
 
 
 def _progress_fields(row, values, errors):
@@ -724,9 +797,12 @@ def _progress_fields(row, values, errors):
 
 
 @transaction.atomic
-def apply_progress_import(plan, *, agency, author):
-    """Record each new update of a plan with no errors, by `author` for `agency`."""
-    if not plan.is_valid:
+def apply_progress_import(plan, *, agency, author, skip_rows=()):
+    """Record each new update of a plan with no errors, by `author` for `agency`.
+
+    With `skip_rows`, the rows the editor chose to skip: a plan whose errors are all on
+    those rows records its valid rows (errors on any other row save nothing)."""
+    if set(plan.error_rows) - set(skip_rows):
         raise ValidationError(
             "A file with errors cannot be imported: correct them and upload again."
         )
@@ -757,7 +833,15 @@ class RecommendationsSaved:
 
 
 def confirm_import(
-    plan, *, token, kind, user, agency=None, create_agencies=(), remember_mapping=False
+    plan,
+    *,
+    token,
+    kind,
+    user,
+    agency=None,
+    create_agencies=(),
+    remember_mapping=False,
+    skip_rows=(),
 ):
     """Save the plan of the preview `token` once, whoever confirms it and however often.
 
@@ -765,7 +849,8 @@ def confirm_import(
     of the same preview waits for the first to finish, then fails to record it and raises
     AlreadySaved, having saved nothing. A recommendations import creates the new agencies
     ticked in `create_agencies` and, with `remember_mapping`, remembers how the file's
-    columns were read, in the same transaction.
+    columns were read, in the same transaction. A progress upload saves its valid rows and
+    skips `skip_rows`, when the editor chose to skip the rows with errors.
     """
     try:
         with transaction.atomic():
@@ -780,8 +865,252 @@ def confirm_import(
                         review=plan.review, mapping=plan.mapping, table=plan.table, user=user
                     )
                 return RecommendationsSaved(updates=updates or [], mapping=saved)
-            return apply_progress_import(plan, agency=agency, author=user)
+            return apply_progress_import(plan, agency=agency, author=user, skip_rows=skip_rows)
     except IntegrityError:
         if ImportConfirmation.objects.filter(token=token).exists():
             raise AlreadySaved from None
         raise
+
+
+# Actions, from an optional sheet named "Actions" of a workbook in our own layout: a row per
+# action, numbered "12.3" (recommendation 12's third), in the columns the export writes.
+ACTIONS_SHEET = "Actions"
+ACTION_COLUMNS = [
+    Column("recommendation", "Recommendation"),
+    Column("number", "Number", required=True),
+    Column("text", "Action"),
+    Column("owner", "Owner"),
+    Column("target_date", "Target date"),
+]
+ACTION_LABELS = {column.key: f"{column.label} (Actions sheet)" for column in ACTION_COLUMNS}
+
+
+@dataclass
+class PlannedAction:
+    row: int  # on the Actions sheet
+    number: str  # "12.3"
+    recommendation: int  # 12
+    action: str  # "create", "update" or "unchanged"
+    fields: dict  # text, owner, target_date: those the row gives
+    changes: list = field(default_factory=list)  # (column label, before, after)
+
+
+def _actions_sheet_rows(upload):
+    """(column positions, SheetRows) of the workbook's Actions sheet, or None when the file
+    has none (a CSV file, or a workbook without that sheet). The workbook was checked
+    within the upload bounds when its first sheet was read."""
+    upload.seek(0)
+    data = upload.read(MAX_UPLOAD_BYTES + 1)
+    if data[:4] != b"PK\x03\x04" or not _may_have_actions_sheet(data):
+        return None
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # read once already; any failure now is the file's
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
+    try:
+        sheets = workbook.worksheets[1:]
+        sheet = next(
+            (s for s in sheets if s.title.strip().casefold() == ACTIONS_SHEET.casefold()), None
+        )
+        if sheet is None:
+            return None
+        rows = [
+            list(row)
+            for row in sheet.iter_rows(
+                max_row=MAX_ROWS + 1, max_col=MAX_CELLS_PER_ROW, values_only=True
+            )
+        ]
+    except Exception as error:
+        raise SpreadsheetError(NOT_A_WORKBOOK) from error
+    finally:
+        workbook.close()
+    if len(rows) > MAX_ROWS:
+        raise SpreadsheetError(f"The Actions sheet has more than {MAX_ROWS} rows.")
+    by_name = {}
+    for column in ACTION_COLUMNS:
+        by_name[normalise_heading(column.label)] = column.key
+        by_name.setdefault(normalise_heading(column.key), column.key)
+    positions = {}
+    for index, value in enumerate(rows[0] if rows else []):
+        key = by_name.get(normalise_heading(value if isinstance(value, str) else None))
+        if key and key not in positions:
+            positions[key] = index
+    if rows and not any(value is not None for value in rows[0]):
+        return None  # an empty sheet of that name
+    if "number" not in positions:
+        raise SpreadsheetError(
+            "The Actions sheet's first row must name its columns. Missing: Number."
+        )
+    sheet_rows = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {
+            key: read_cell(row[index]) if index < len(row) else read_cell(None)
+            for key, index in positions.items()
+        }
+        if any(cell.value is not None for cell in cells.values()):
+            sheet_rows.append(SheetRow(number=number, cells=cells))
+    return positions, sheet_rows
+
+
+def _may_have_actions_sheet(data):
+    """Whether the workbook's list of sheets may name an Actions sheet: looked up in the
+    workbook part alone, so that a large file without one is not parsed a second time."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = [name for name in archive.namelist() if name.lower() == "xl/workbook.xml"]
+            if not parts:
+                return True  # an unusual layout: openpyxl finds its sheets
+            with archive.open(parts[0]) as part:
+                listing = part.read(MAX_PART_BYTES)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        return True  # read once already; openpyxl says what is wrong
+    return re.search(rb"name\s*=\s*[\"']\s*actions\s*[\"']", listing, re.IGNORECASE) is not None
+
+
+def _plan_actions(plan, sheet):
+    """Plan the Actions sheet's rows against the review's actions; errors are the plan's.
+
+    A row whose number the review has changes that action (a column left out, or a cell
+    left empty, keeps what it has); any other row adds an action, which needs its text and
+    owning agency. The recommendation must be the review's, or one the file adds.
+    """
+    if sheet is None:
+        return
+    positions, sheet_rows = sheet
+    recommendations = set(
+        Recommendation.objects.filter(review=plan.review).values_list("number", flat=True)
+    ) | {row.number for row in plan.rows}
+    existing = {
+        action.number: action
+        for action in Action.objects.filter(recommendation__review=plan.review).select_related(
+            "owner"
+        )
+    }
+    agencies = _agency_lookup()
+    seen = {}
+
+    def error(row, key, reason):
+        cell = layout.cell_name(positions[key], row) if key in positions else ""
+        plan.errors.append(RowError(row, ACTION_LABELS[key], reason, cell=cell))
+
+    for sheet_row in sheet_rows:
+        row = sheet_row.number
+        before = len(plan.errors)
+        values = {}
+        for key, cell in sheet_row.cells.items():
+            if cell.is_formula:
+                error(row, key, "contains a formula: enter the value itself")
+            elif cell.value is not None:
+                values[key] = cell.value
+        number = layout.cell_text(values.get("number"))
+        found = ACTION_NUMBER.match(number)
+        if not number:
+            if "number" in sheet_row.cells and not sheet_row.cells["number"].is_formula:
+                error(row, "number", "is missing")
+            continue
+        if found is None:
+            error(
+                row,
+                "number",
+                f"“{number[:40]}” is not an action number: give the recommendation's number, "
+                "a full stop and the action's own number, for example 12.3",
+            )
+            continue
+        recommendation = int(found.group(1))
+        if "recommendation" in values:
+            given = layout.cell_text(values["recommendation"])
+            if given != str(recommendation):
+                error(
+                    row,
+                    "recommendation",
+                    f"is “{given[:40]}”, but action {number} is numbered as one of "
+                    f"recommendation {recommendation}",
+                )
+        if recommendation not in recommendations:
+            error(
+                row, "number", f"recommendation {recommendation} is not in the review or the file"
+            )
+        if number in seen:
+            error(row, "number", f"{number} is already used on row {seen[number]}")
+        seen.setdefault(number, row)
+        fields = _action_fields(row, values, agencies, error)
+        current = existing.get(number)
+        if current is None:
+            for key in ("text", "owner"):
+                cell = sheet_row.cells.get(key)
+                if key not in values and not (cell is not None and cell.is_formula):
+                    error(row, key, "is needed for a new action")
+        if len(plan.errors) == before:
+            plan.actions.append(_planned_action(row, number, recommendation, fields, current))
+
+
+def _action_fields(row, values, agencies, error):
+    fields = {}
+    if "text" in values:
+        text = str(values["text"]).strip()
+        problem = control_character_error(text)
+        if problem:
+            error(row, "text", problem)
+        elif len(text) > NARRATIVE_MAX_LENGTH:
+            error(row, "text", f"is longer than {NARRATIVE_MAX_LENGTH} characters")
+        fields["text"] = text
+    if "owner" in values:
+        name = " ".join(str(values["owner"]).split())
+        fields["owner"] = agencies.get(match_key(name))
+        if fields["owner"] is None:
+            error(row, "owner", f"“{name[:200]}” is not a known agency")
+    if "target_date" in values:
+        try:
+            fields["target_date"] = parse_date(values["target_date"])
+        except ValueError as problem:
+            error(row, "target_date", str(problem))
+    return fields
+
+
+def _planned_action(row, number, recommendation, fields, current):
+    if current is None:
+        return PlannedAction(row, number, recommendation, "create", fields)
+    changes = []
+    for key, value in fields.items():
+        before = getattr(current, key)
+        if before != value:
+            changes.append((ACTION_COLUMNS_BY_KEY[key].label, _shown(before), _shown(value)))
+    action = "update" if changes else "unchanged"
+    return PlannedAction(row, number, recommendation, action, fields, changes)
+
+
+ACTION_COLUMNS_BY_KEY = {column.key: column for column in ACTION_COLUMNS}
+
+
+def _save_actions(plan, user):
+    """The plan's new and changed actions, saved through the service by `user`."""
+    planned = plan.actions_to("create") + plan.actions_to("update")
+    if not planned:
+        return
+    recommendations = {
+        r.number: r
+        for r in Recommendation.objects.filter(review=plan.review).select_related("review")
+    }
+    existing = {
+        action.number: action
+        for action in Action.objects.filter(recommendation__review=plan.review).select_related(
+            "owner"
+        )
+    }
+    for item in planned:
+        current = existing.get(item.number)
+        fields = {"target_date": None}
+        if current is not None:
+            fields = {
+                "text": current.text,
+                "owner": current.owner,
+                "target_date": current.target_date,
+            }
+        services.action_save(
+            recommendation=recommendations[item.recommendation],
+            action=current,
+            number=item.number,
+            user=user,
+            reason=IMPORT_REASON,
+            **(fields | item.fields),
+        )

@@ -3,8 +3,11 @@ the dashboard's view as the action plan.
 
 Both work in two steps, preview then confirm. The uploaded file is kept in the session
 between them and planned again on confirmation, so what is saved is checked against the
-data as it is then; a file with any error saves nothing. A recommendations file in a
-board's own layout takes a step before the preview: matching its columns to ours.
+data as it is then; a file with any error saves nothing, unless an editor uploading
+progress chooses to save the valid rows and skip the rows listed with their errors (the
+rows skipped are posted with the confirmation and must be those the plan finds again). A
+recommendations file in a board's own layout takes a step before the preview: matching its
+columns to ours.
 """
 
 import base64
@@ -26,7 +29,12 @@ from recommendations.roles import is_board_administrator
 
 from . import importing
 from . import mapping as layout
-from .exporting import ACTION_PLAN_HEADER, recommendation_rows, spreadsheet_response
+from .exporting import (
+    ACTION_PLAN_HEADER,
+    action_sheets,
+    recommendation_rows,
+    spreadsheet_response,
+)
 from .files import MAX_UPLOAD_BYTES, SpreadsheetError, read_table
 from .forms import ColumnMappingForm, ConfirmImportForm, SpreadsheetUploadForm
 from .models import ImportMapping
@@ -164,7 +172,7 @@ def _upload(request, review, *, kind, agencies=None):
         except SpreadsheetError as error:
             form.add_error("file", str(error))
         else:
-            if plan.is_valid:
+            if plan.is_valid or _may_skip(plan, kind):
                 request.session[SESSION_KEY] = {token: pending}  # one pending import at a time
             return _preview(request, review, kind, plan, pending, token)
     return render(
@@ -300,8 +308,11 @@ def _confirm(request, review, *, kind, agencies=None):
         request.session.pop(SESSION_KEY, None)
         messages.error(request, str(error))
         return redirect(_upload_url_name(kind), slug=review.slug)
-    if not plan.is_valid:
-        return _preview(request, review, kind, plan, pending, None)
+    skip_rows = _skip_rows(request)
+    if skip_rows != (plan.error_rows if _may_skip(plan, kind) else []):
+        # Any error saves nothing, unless the editor chose to skip exactly the rows listed
+        # (what they saw): the file as planned now is shown again.
+        return _preview(request, review, kind, plan, pending, token)
     ticked = request.POST.getlist("create_agency")[:1000]
     unticked = importing.unticked_agency_errors(plan, ticked)
     if unticked:
@@ -318,6 +329,7 @@ def _confirm(request, review, *, kind, agencies=None):
             agency=agency,
             create_agencies=ticked,
             remember_mapping=preview is not None,
+            skip_rows=skip_rows,
         )
     except importing.AlreadySaved:
         messages.info(request, ALREADY_SAVED)
@@ -336,6 +348,14 @@ def _confirm(request, review, *, kind, agencies=None):
             )
     else:
         done = f"{_updates(len(created))} recorded"
+        if skip_rows:
+            done += (
+                f", {len(skip_rows)} row{'s' if len(skip_rows) > 1 else ''} skipped. "
+                f"{_rows(skip_rows).capitalize()} had errors and "
+                f"{'were' if len(skip_rows) > 1 else 'was'} not saved: correct "
+                f"{'them' if len(skip_rows) > 1 else 'it'} and upload "
+                f"{'them' if len(skip_rows) > 1 else 'it'} again"
+            )
     messages.success(request, f"Import saved: {done}.")
     return redirect(
         "recommendations:my_agency" if kind == "progress" else "recommendations:dashboard",
@@ -354,6 +374,28 @@ def _numbering_column(plan):
 
 def _updates(count):
     return f"{count} progress update{'s' if count != 1 else ''}"
+
+
+def _rows(numbers):
+    """ "row 4", or "rows 4, 7 and 9"."""
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    return "rows " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+def _may_skip(plan, kind):
+    """Whether the editor may save a progress upload's valid rows and skip those with errors."""
+    return kind == "progress" and not plan.is_valid and bool(plan.rows_to("create"))
+
+
+def _skip_rows(request):
+    """The rows the editor chose to skip, as the preview listed them ([] if none, or if the
+    list is not one the preview could have made)."""
+    text = request.POST.get("skip_rows", "")[:10000]
+    numbers = text.split(",") if text else []
+    if not all(n.isascii() and n.isdigit() and len(n) < 6 for n in numbers):
+        return [-1]  # matches no plan: the preview is shown again
+    return sorted({int(n) for n in numbers})
 
 
 def _plan(review, pending, agency, token, preview=None):
@@ -392,7 +434,14 @@ def _preview(request, review, kind, plan, pending, token, *, unticked=(), ticked
             ],
             "unticked": unticked,
             "references": any("reference" in row.fields for row in created),
-            "to_save": len(created) + len(plan.rows_to("update")) + len(updates),
+            "to_save": len(created)
+            + len(plan.rows_to("update"))
+            + len(updates)
+            + len(plan.actions_to("create"))
+            + len(plan.actions_to("update")),
+            "may_skip": token is not None and _may_skip(plan, kind),
+            "skip_rows": ",".join(map(str, plan.error_rows)),
+            "skipped": _rows(plan.error_rows) if plan.error_rows else "",
             "upload_url_name": _upload_url_name(kind),
             "mapping_url": (_mapping_url(review, pending["token"]) if kind != "progress" else None),
             "numbering_column": _numbering_column(plan),
@@ -419,4 +468,5 @@ def dashboard_export(request, slug, fmt):
         rows = rows.filter(status=filters["status"])
     rows = list(rows.prefetch_related("supporting_agencies"))
     name = f"{review.slug}-action-plan-{today:%Y-%m-%d}"
-    return spreadsheet_response(recommendation_rows(rows), fmt=fmt, name=name)
+    more = action_sheets(rows) if fmt == "xlsx" else ()
+    return spreadsheet_response(recommendation_rows(rows), fmt=fmt, name=name, more_sheets=more)

@@ -3,7 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
-from recommendations.models import Recommendation, Status
+from recommendations.models import Recommendation, Review, Status
 
 register = template.Library()
 
@@ -33,3 +33,30 @@ def status_tag(status):
 def sign_off_count(review):
     """How many claims of completion of `review` await the board's decision (one query)."""
     return Recommendation.objects.filter(review=review).awaiting_sign_off().count()
+
+
+@register.simple_tag(takes_context=True)
+def nav_review(context):
+    """The review the service navigation links to: the page's own, else the latest one.
+
+    Pages about no review (help, security, reminders, password) still show the navigation."""
+    review = context.get("review")
+    if isinstance(review, Review):
+        return review
+    report_review = getattr(context.get("report"), "review", None)
+    if isinstance(report_review, Review):
+        return report_review
+    return Review.objects.first()
+
+
+# The menu item a page belongs to when its view names none (`nav_current`): by URL namespace.
+NAV_SECTIONS = {"reports": "reports", "accounts": "people", "agencies": "people"}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context):
+    """The service navigation item to mark as current for this page, or ""."""
+    if context.get("nav_current"):
+        return context["nav_current"]
+    match = getattr(context.get("request"), "resolver_match", None)
+    return NAV_SECTIONS.get(match.namespace, "") if match else ""

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts import access
 from evidence.services import evidence_attach
+from recommendations import services
 from recommendations.models import PartnerAgency, Status
 from reports.models import IssueRequest, ReportVersion
 from tests.conftest import make_agency, make_recommendation, make_review, make_update, make_user
@@ -70,6 +71,13 @@ def world(db, monkeypatch):
         user=owning_editor,
         files_with_titles=[("Training register", SimpleUploadedFile("register.pdf", FAKE_PDF))],
     )
+    services.action_save(
+        recommendation=recommendation,
+        number="1.1",
+        text="Brief every taxi driver.",
+        owner=police,
+        user=administrator,
+    )
     report = make_report(review)
     version = ReportVersion.objects.create(
         report=report,
@@ -97,7 +105,7 @@ def world(db, monkeypatch):
         access.ADMINISTRATOR: administrator,
     }
     params = {
-        "recommendations": {"slug": review.slug, "number": 1, "pk": update.pk},
+        "recommendations": {"slug": review.slug, "number": 1, "pk": update.pk, "action": 1},
         "evidence": {"pk": update.pk, "document": document.pk},
         "spreadsheets": {"slug": review.slug, "fmt": "csv"},
         "accounts": {"pk": leaver.pk, "token": "not-a-real-token", "uidb64": "MQ"},

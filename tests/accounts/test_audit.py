@@ -69,3 +69,41 @@ def test_the_administrator_page_lists_events_and_changes(world):  # noqa: F811
     assert "Progress update" in page.text and "Created" in page.text
     assert "Training delivered" not in page.text, "no narrative text"
     assert client_for(users[access.READER]).get(reverse("security_events")).status_code == 403
+
+
+def test_the_administrator_page_gives_a_refusal_in_plain_words(world):  # noqa: F811
+    users, _ = world
+    url = reverse("recommendations:update_create", kwargs={"slug": "test-review", "number": 1})
+    client_for(users[access.READER]).get(url)
+
+    page = client_for(users[access.ADMINISTRATOR]).get(reverse("security_events"))
+
+    assert "A reader tried to open the page to post a progress update" in page.text
+    assert "may not GET" not in page.text and "recommendations:update_create" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("detail", "method", "words"),
+    [
+        (
+            "reports:issue: editor of another agency may not POST",
+            "POST",
+            "An editor of another agency tried to change something on the page to issue a report",
+        ),
+        ("reports:version_pdf", "GET", "An issued report's PDF"),
+        ("reports:issue", "POST", ""),
+        (
+            "evidence:add: second factor not given",
+            "POST",
+            "Tried to change something on the page to attach evidence before entering a sign-in code",
+        ),
+        ("someone.new: again", "POST", "someone.new: again"),
+        (
+            "a:future_page: reader may not GET",
+            "GET",
+            "A reader tried to open a page of the tracker",
+        ),
+    ],
+)
+def test_every_kind_of_detail_reads_plainly(detail, method, words):
+    assert access.describe(detail, method) == words

@@ -80,3 +80,40 @@ def test_long_passwords_without_composition_rules_are_accepted(password):
 def test_short_or_common_passwords_are_refused(password):
     with pytest.raises(ValidationError):
         validate_password(password)
+
+
+def test_sign_in_errors_are_in_plain_words_not_djangos(db):
+    make_user("clerk")
+
+    empty = Client().post(reverse("login"), {"username": "", "password": ""})
+    wrong = Client().post(reverse("login"), {"username": "clerk", "password": "not-it"})
+
+    assert "Enter your username" in empty.text and "Enter your password" in empty.text
+    assert "The username or password is not right" in wrong.text
+    for page in (empty, wrong):
+        assert "This field is required" not in page.text
+        assert "Please enter a correct" not in page.text
+
+
+def test_password_change_errors_are_in_plain_words_not_djangos(db):
+    user = make_user("clerk")
+    client = Client()
+    client.force_login(user)
+    url = reverse("password_change")
+
+    empty = client.post(url, {})
+    wrong = client.post(
+        url, {"old_password": "not-it", "new_password1": "short", "new_password2": "other"}
+    )
+
+    assert "Enter your current password" in empty.text and "Enter a new password" in empty.text
+    assert "Your current password is not right" in wrong.text
+    assert "The passwords do not match" in wrong.text
+    for page in (empty, wrong):
+        assert "This field is required" not in page.text and "didn’t match" not in page.text
+
+    short = client.post(
+        url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"}
+    )
+    assert "Your password must be at least 8 characters" in short.text
+    assert "This password is too short" not in short.text

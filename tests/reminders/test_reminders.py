@@ -92,8 +92,8 @@ def test_editors_get_what_their_agency_owes_and_the_administrator_a_summary(posi
     assert "1. Driver training" in council.body  # the council supports recommendation 1
     assert "2. Care pathway" not in council.body
     summary = messages["admin@example.org"].body
-    assert "West Mercia Police: 1 still to update (1); 1 overdue (3)" in summary
-    assert "Telford & Wrekin Council: 1 still to update (1); 0 overdue" in summary
+    assert "West Mercia Police: 1 needs an update (1); 1 overdue (3)" in summary
+    assert "Telford & Wrekin Council: 1 needs an update (1); 0 overdue" in summary
 
 
 def test_running_twice_a_day_sends_nothing_twice(position):

@@ -74,7 +74,7 @@ def test_the_marker_passes_through_every_form_and_no_log_or_email_keeps_it(
             continue
         names = [
             n
-            for n in ("slug", "number", "pk", "fmt", "draft", "document")
+            for n in ("slug", "number", "pk", "fmt", "draft", "document", "action")
             if f"<{n}" in _route(view_name)
         ]
         url = url_for(view_name, names, params)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from accounts import access
+from recommendations import services
 from recommendations.models import (
     NARRATIVE_MAX_LENGTH,
     PartnerAgency,
@@ -526,6 +527,63 @@ def test_second_factor_codes_never_fail_and_change_nothing(world, code, view, ne
     assert response.status_code in (302, 400), response.status_code
 
 
+@pytest.fixture
+def action(world):
+    """Action 1.1 of recommendation 1, owned by the council (the editor's second agency)."""
+    return services.action_save(
+        recommendation=world["recommendation"],
+        number="1.1",
+        text="Brief every taxi driver.",
+        owner=world["agencies"][1],
+        user=world["administrator"],
+    )
+
+
+action_number_text = st.one_of(
+    st.sampled_from(["1.1", "1.2", "1.10", "2.1", "1.0", "1", "01.1", "1.99999", "32768.1"]),
+    number_text,
+)
+
+
+@FUZZ
+@given(data=st.data(), edit=st.booleans())
+def test_adding_or_changing_an_action_never_fails_and_saves_nothing_refused(
+    world, action, data, edit
+):
+    client = signed_in(world["administrator"])
+    kwargs = {"slug": "test-review", "number": 1}
+    url = reverse(
+        "recommendations:action_edit" if edit else "recommendations:action_create",
+        kwargs={**kwargs, "action": 1} if edit else kwargs,
+    )
+    fields = data.draw(
+        st.fixed_dictionaries(
+            {"number": action_number_text, "text": nasty_text, "owner": agency_choice(world)}
+        )
+    )
+    fields.update(data.draw(date_fields("target_date")))
+
+    post_and_check(client, url, fields, success=redirect_to("/reviews/test-review/"))
+
+
+@FUZZ
+@given(data=st.data())
+def test_posting_an_action_update_never_fails_and_saves_nothing_refused(world, action, data):
+    client = signed_in(world["editor"])
+    url = reverse(
+        "recommendations:action_update_create",
+        kwargs={"slug": "test-review", "number": 1, "action": 1},
+    )
+    fields = data.draw(
+        st.fixed_dictionaries(
+            {"status": status_text, "narrative": nasty_text, "submission_key": uuid_text}
+        )
+    )
+    fields.update(data.draw(date_fields()))
+
+    post_and_check(client, url, fields, success=redirect_to("/reviews/test-review/"))
+
+
 def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
     fuzzed = {
         "login",
@@ -533,6 +591,9 @@ def test_every_form_the_policy_lets_someone_post_to_is_fuzzed():
         "recommendations:update_correct",
         "recommendations:completion_decision",
         "recommendations:recovery_plan",
+        "recommendations:action_create",
+        "recommendations:action_edit",
+        "recommendations:action_update_create",
         "spreadsheets:progress_upload",
         "spreadsheets:progress_upload_confirm",
         "spreadsheets:recommendation_import",
