@@ -81,6 +81,14 @@ EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
 
 # The order in which summaries and reports list statuses: done first, then by concern.
 STATUS_REPORT_ORDER = [Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED]
+# Each status's colour in pictures (the report's chart, the dashboard's): GOV.UK's palette.
+STATUS_COLOURS = {
+    Status.BLUE: "#1d70b8",
+    Status.GREEN: "#00703c",
+    Status.AMBER: "#f47738",
+    Status.RED: "#d4351c",
+    Status.NOT_STARTED: "#505a5f",
+}
 
 
 class ProtectiveMarking(models.TextChoices):
@@ -175,8 +183,9 @@ class RecommendationQuerySet(models.QuerySet):
     def with_status(self, on=None):
         """Annotate each recommendation with its delivery status on a date (default: today).
 
-        The status rule, and the only place it lives: the status of the latest progress
-        update dated on or before the date, ties broken by recording time; with no such
+        The status rule, and the only place it lives: the status of the latest assessment
+        (an update by the lead agency or the board administrator, not a supporting agency's
+        contribution) dated on or before the date, ties broken by recording time; with no such
         update, Not started. A claim of completion that the board returned by that date
         does not count. One query for any number of recommendations. Also annotates
         `latest_update_date` and `latest_update_id` of that same update, and `signed_off`:
@@ -184,8 +193,9 @@ class RecommendationQuerySet(models.QuerySet):
         """
         on = on or timezone.localdate()
         known_by = end_of_day(on)
+        assessments = ProgressUpdate.objects.assessments()
         latest = (
-            ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), date__lte=on)
+            assessments.filter(recommendation=OuterRef("pk"), date__lte=on)
             .exclude(
                 completion_decision__decision=CompletionDecision.RETURNED,
                 completion_decision__decided_at__lt=known_by,
@@ -197,9 +207,9 @@ class RecommendationQuerySet(models.QuerySet):
         last_not_complete = latest.exclude(status=Status.BLUE).values("date")[:1]
         # The newest update, returned claims included: "Returned by the board" until the
         # agency posts again.
-        newest = ProgressUpdate.objects.filter(
-            recommendation=OuterRef("pk"), date__lte=on
-        ).order_by("-date", "-recorded_at", "-pk")
+        newest = assessments.filter(recommendation=OuterRef("pk"), date__lte=on).order_by(
+            "-date", "-recorded_at", "-pk"
+        )
         return self.annotate(
             status=Coalesce(
                 Subquery(latest.values("status")[:1]),
@@ -224,6 +234,10 @@ class RecommendationQuerySet(models.QuerySet):
                 )
             ),
         )
+
+    def statuses_on(self, on):
+        """{recommendation id: its status on `on`}, in one query."""
+        return dict(self.with_status(on).values_list("pk", "status"))
 
     def awaiting_sign_off(self):
         """Recommendations whose claim of completion awaits the board's decision."""
@@ -354,6 +368,10 @@ class Recommendation(models.Model):
 
 
 class ProgressUpdateQuerySet(models.QuerySet):
+    def assessments(self):
+        """The updates that can set a recommendation's status: not contributions."""
+        return self.filter(contribution=False)
+
     def newest_first(self):
         return self.order_by("-date", "-recorded_at", "-pk")
 
@@ -401,6 +419,11 @@ class ProgressUpdate(models.Model):
         blank=True, validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A supporting agency's update: shown with its agency and its own view of status, but
+    # never the recommendation's status, which is its lead agency's assessment (and the
+    # board administrator's). Decided once, when it is posted (services.progress_update_create),
+    # so that a later change of lead agency does not rewrite the status history of reports.
+    contribution = models.BooleanField(default=False, editable=False)
     # Raised by every correction; a correction made against an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Set by the form that posted the update, so that posting it twice creates one update.
