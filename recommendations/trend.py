@@ -14,11 +14,8 @@ from .models import STATUS_COLOURS, STATUS_REPORT_ORDER, Recommendation
 
 # Bounded work per page: the latest cut-offs only (four years of two reports a year).
 CUT_OFFS_SHOWN = 8
-# The picture's geometry, in SVG user units.
-LABEL_WIDTH = 150
-BAR_WIDTH = 450
-BAR_HEIGHT = 24
-BAR_GAP = 12
+# A bar's length in SVG user units: segments are percentages of the recommendations.
+BAR_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -37,22 +34,11 @@ class TrendPoint:
     counts: tuple  # (status, count) in STATUS_REPORT_ORDER
     total: int
     segments: tuple
-    y: int
 
 
 @dataclass(frozen=True)
 class Trend:
     points: tuple
-    width: int = LABEL_WIDTH + BAR_WIDTH
-    label_width: int = LABEL_WIDTH
-
-    @property
-    def height(self):
-        return len(self.points) * (BAR_HEIGHT + BAR_GAP)
-
-    @property
-    def bar_height(self):
-        return BAR_HEIGHT
 
     @property
     def statuses(self):
@@ -62,20 +48,20 @@ class Trend:
 def status_trend(review, today):
     """Counts by status at each of the latest report cut-offs before today, and today."""
     reports = calendar().cut_offs_before(review, today)[-CUT_OFFS_SHOWN:]
-    dates = [(f"{report.as_at:%-d %b %Y}", report.as_at) for report in reports]
+    dates = [(report.title, report.as_at) for report in reports]
     dates.append(("Today", today))
     rows = Recommendation.objects.filter(review=review)
     return Trend(
         points=tuple(
-            _point(label, on, Counter(rows.with_status(on).values_list("status", flat=True)), i)
-            for i, (label, on) in enumerate(dates)
+            _point(label, on, Counter(rows.with_status(on).values_list("status", flat=True)))
+            for label, on in dates
         )
     )
 
 
-def _point(label, on, counts, index):
+def _point(label, on, counts):
     total = sum(counts.values())
-    segments, x = [], float(LABEL_WIDTH)
+    segments, x = [], 0.0
     for status in STATUS_REPORT_ORDER:
         width = BAR_WIDTH * counts[status] / total if total else 0
         if counts[status]:
@@ -87,5 +73,4 @@ def _point(label, on, counts, index):
         counts=tuple((status, counts[status]) for status in STATUS_REPORT_ORDER),
         total=total,
         segments=tuple(segments),
-        y=index * (BAR_HEIGHT + BAR_GAP),
     )

@@ -232,4 +232,4 @@ def test_progress_over_time_counts_each_cut_off_and_today(board, reader):
     assert [dict(point.counts)[Status.BLUE] for point in points] == [0, 2]
     page = response.content.decode()
     assert "Recommendations by status at each report cut-off and today" in page
-    assert page.count("<rect ") >= 2 + 5  # bars today and at the cut-off, and the key
+    assert page.count("<rect ") >= 2 + 5  # a bar for each date (segments), and the key
