@@ -58,6 +58,13 @@ def tab_to(page, predicate, limit=80):
     raise AssertionError(f"Not reached in {limit} Tab presses: {predicate}")
 
 
+def skip_to_content(page):
+    """Tab to the skip link, the first stop on every page, and follow it: one Tab press."""
+    tabs = tab_to(page, "element.textContent.trim() === 'Skip to main content'", limit=1)
+    page.keyboard.press("Enter")
+    return tabs
+
+
 def test_an_editor_posts_an_update_by_keyboard_in_few_tab_presses(page, data):
     device = enrol_second_factor(data["editor"])
     page.goto(f"{page.base_url}/accounts/login/")
@@ -73,10 +80,14 @@ def test_an_editor_posts_an_update_by_keyboard_in_few_tab_presses(page, data):
 
     # My agency: the recommendations owed, each with a way to post straight away.
     page.get_by_role("heading", level=1, name="My agency").wait_for()
+    page.wait_for_load_state("load")
+    tabs += skip_to_content(page)
     tabs += tab_to(page, "element.textContent.trim().startsWith('Post an update')")
     page.keyboard.press("Enter")
     page.get_by_role("heading", level=1, name="Post a progress update").wait_for()
+    page.wait_for_load_state("load")
     assert "Venue booked; trainers still to be found." in page.content()  # the last update
+    tabs += skip_to_content(page)
     tabs += tab_to(page, "element.type === 'radio' && element.name === 'status'")
     page.keyboard.press("ArrowDown")  # the next status in the list
     tabs += tab_to(page, "element.name === 'narrative'")

@@ -171,7 +171,7 @@ def test_two_people_correcting_the_same_update_lose_nothing(page, data):
         narrative="First wording.",
     )
     sign_in(page, "editor.police")
-    page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
     page.goto(f"{page.base_url}/updates/{update.pk}/correct/")
     page.get_by_label("Narrative", exact=True).fill("The editor's wording.")
     # Meanwhile, the board administrator corrects the same update.
