@@ -49,6 +49,7 @@ AUDITED = {
     "reports:draft_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
     "reports:version_pdf": (audit.Kind.DOWNLOADED, "GET", 200),
     "reports:table_export": (audit.Kind.DOWNLOADED, "GET", 200),
+    "reports:recommendation_sheet": (audit.Kind.DOWNLOADED, "GET", 200),
     "spreadsheets:dashboard_export": (audit.Kind.DOWNLOADED, "GET", 200),
     "evidence:download": (audit.Kind.DOWNLOADED, "GET", 200),
 }
@@ -150,6 +151,7 @@ POLICY = {
     "reports:draft_status": Rule(get=SIGNED_IN),
     "reports:table_export": Rule(get=SIGNED_IN),
     "reports:version_pdf": Rule(get=SIGNED_IN),
+    "reports:recommendation_sheet": Rule(get=SIGNED_IN),
     # Reporting progress: editors of an agency that owns the recommendation or update.
     "recommendations:update_create": Rule(get=OWNERS, post=OWNERS, owners=_recommendation_owners),
     "recommendations:update_correct": Rule(get=OWNERS, post=OWNERS, owners=_update_agency),
@@ -235,6 +237,7 @@ PAGE_DESCRIPTIONS = {
     "reports:draft_status": "the page following a draft PDF",
     "reports:table_export": "a report's table as a spreadsheet",
     "reports:version_pdf": "an issued report's PDF",
+    "reports:recommendation_sheet": "one recommendation's PDF",
     "recommendations:update_create": "the page to post a progress update",
     "recommendations:update_correct": "the page to correct a progress update",
     "recommendations:recovery_plan": "the page to write a recovery plan",

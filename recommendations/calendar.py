@@ -6,6 +6,7 @@ needs only their dates, so it reads them from the calendar module named by the s
 from that app. A calendar module has:
 - `last_before(review, on)`: the latest report whose cut-off is before `on`, or None;
 - `next_from(review, on)`: the first report whose cut-off is on or after `on`, or None;
+- `cut_offs_before(review, on)`: the reports whose cut-off is before `on`, oldest first;
 - `closed_through(review_id)`: the latest cut-off of an issued report, or None;
 - `issuing_through(review_id)`: the latest cut-off of a report being issued now, or None.
 Reports it returns have at least `title` and `as_at` (the cut-off date).

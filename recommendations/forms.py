@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 
 from govuk.forms import DateField
 
+from .calendar import calendar
 from .models import (
     NARRATIVE_MAX_LENGTH,
     CompletionDecision,
@@ -30,7 +31,11 @@ STATUS_HINTS = {
     Status.RED: "Off track: will not be delivered as planned.",
     Status.AMBER: "At risk: some slippage.",
     Status.GREEN: "On track.",
-    Status.BLUE: "Complete: delivered and handed over to normal business.",
+    Status.BLUE: (
+        "Complete: delivered and handed over to normal business. A claim of completion goes "
+        "to the board for sign-off: the recommendation shows Awaiting sign-off until the "
+        "board administrator signs it off or returns it."
+    ),
 }
 
 
@@ -199,6 +204,17 @@ class DashboardFilterForm(forms.Form):
         empty_label="Any theme",
         error_messages={"invalid_choice": "Select a theme from the list"},
     )
+    show = forms.ChoiceField(
+        label="Show",
+        required=False,
+        choices=[
+            ("", "Every recommendation"),
+            ("awaiting_sign_off", "Complete, awaiting the board's sign-off"),
+            ("signed_off", "Complete and signed off by the board"),
+            ("changed", "Status changed since the last report"),
+        ],
+        error_messages={"invalid_choice": "Select what to show from the list"},
+    )
     mine = forms.BooleanField(label="Only recommendations my agency owns", required=False)
 
     def __init__(self, *args, review, **kwargs):
@@ -219,11 +235,31 @@ class DashboardFilterForm(forms.Form):
 
 
 def dashboard_selection(request, review, today):
-    """The dashboard's filter form, its valid filters, and the rows they select but status."""
+    """The dashboard's filter form, its valid filters, the rows every filter but the status
+    ones selects (what the counts count), and the rows shown (the export's too)."""
     form = DashboardFilterForm(request.GET or None, review=review)
     filters = form.filters() if form.is_bound else {}
     rows = Recommendation.objects.filter(review=review).for_dashboard(today)
-    return form, filters, _filtered(rows, filters, request.user)
+    rows = list(_filtered(rows, filters, request.user))
+    return form, filters, rows, _shown(rows, filters, review, today)
+
+
+def _shown(rows, filters, review, today):
+    """The rows the status filters keep: the status, and what to show (sign-off, change)."""
+    status, show = filters.get("status"), filters.get("show")
+    before = {}
+    if show == "changed":
+        last_report = calendar().last_before(review, today)
+        if last_report is not None:
+            before = Recommendation.objects.filter(review=review).statuses_on(last_report.as_at)
+    kept = {
+        "": lambda row: True,
+        "awaiting_sign_off": lambda row: row.awaiting_sign_off,
+        "signed_off": lambda row: row.status == Status.BLUE and row.signed_off,
+        # Before the first report, against publication, when everything was Not started.
+        "changed": lambda row: row.status != before.get(row.pk, Status.NOT_STARTED),
+    }[show or ""]
+    return [row for row in rows if (not status or row.status == status) and kept(row)]
 
 
 def _filtered(rows, filters, user):

@@ -82,6 +82,14 @@ EXCEPTION_STATUSES = (Status.RED, Status.AMBER)
 
 # The order in which summaries and reports list statuses: done first, then by concern.
 STATUS_REPORT_ORDER = [Status.BLUE, Status.GREEN, Status.AMBER, Status.RED, Status.NOT_STARTED]
+# Each status's colour in pictures (the report's chart, the dashboard's): GOV.UK's palette.
+STATUS_COLOURS = {
+    Status.BLUE: "#1d70b8",
+    Status.GREEN: "#00703c",
+    Status.AMBER: "#f47738",
+    Status.RED: "#d4351c",
+    Status.NOT_STARTED: "#505a5f",
+}
 
 
 def status_counts(statuses):
@@ -178,12 +186,28 @@ class Theme(models.Model):
         return self.name
 
 
+def status_of_latest(latest):
+    """The status rule's annotations, from `latest`: the updates that count, of the outer
+    row, dated on or before the date, newest first. The status of the first of them (Not
+    started if there is none), and its date and id."""
+    return {
+        "status": Coalesce(
+            Subquery(latest.values("status")[:1]),
+            Value(Status.NOT_STARTED.value),
+            output_field=models.CharField(),
+        ),
+        "latest_update_date": Subquery(latest.values("date")[:1]),
+        "latest_update_id": Subquery(latest.values("pk")[:1]),
+    }
+
+
 class RecommendationQuerySet(models.QuerySet):
     def with_status(self, on=None):
         """Annotate each recommendation with its delivery status on a date (default: today).
 
-        The status rule, and the only place it lives: the status of the latest progress
-        update dated on or before the date, ties broken by recording time; with no such
+        The status rule, and the only place it lives: the status of the latest assessment
+        (an update by the lead agency or the board administrator, not a supporting agency's
+        contribution) dated on or before the date, ties broken by recording time; with no such
         update, Not started. A claim of completion that the board returned by that date
         does not count. One query for any number of recommendations. Also annotates
         `latest_update_date` and `latest_update_id` of that same update, and `signed_off`:
@@ -191,30 +215,23 @@ class RecommendationQuerySet(models.QuerySet):
         """
         on = on or timezone.localdate()
         known_by = end_of_day(on)
+        assessments = ProgressUpdate.objects.assessments()
         latest = (
-            ProgressUpdate.objects.filter(recommendation=OuterRef("pk"), date__lte=on)
+            assessments.filter(recommendation=OuterRef("pk"), date__lte=on)
             .exclude(
                 completion_decision__decision=CompletionDecision.RETURNED,
                 completion_decision__decided_at__lt=known_by,
             )
-            .order_by("-date", "-recorded_at", "-pk")
+            .newest_first()
         )
         # Signed off: the board signed off a claim of completion made since the
         # recommendation was last reported as anything but complete.
         last_not_complete = latest.exclude(status=Status.BLUE).values("date")[:1]
         # The newest update, returned claims included: "Returned by the board" until the
         # agency posts again.
-        newest = ProgressUpdate.objects.filter(
-            recommendation=OuterRef("pk"), date__lte=on
-        ).order_by("-date", "-recorded_at", "-pk")
+        newest = assessments.filter(recommendation=OuterRef("pk"), date__lte=on).newest_first()
         return self.annotate(
-            status=Coalesce(
-                Subquery(latest.values("status")[:1]),
-                Value(Status.NOT_STARTED.value),
-                output_field=models.CharField(),
-            ),
-            latest_update_date=Subquery(latest.values("date")[:1]),
-            latest_update_id=Subquery(latest.values("pk")[:1]),
+            **status_of_latest(latest),
             newest_decision=Subquery(newest.values("completion_decision__decision")[:1]),
             complete_since=Coalesce(
                 Subquery(last_not_complete),
@@ -231,6 +248,10 @@ class RecommendationQuerySet(models.QuerySet):
                 )
             ),
         )
+
+    def statuses_on(self, on):
+        """{recommendation id: its status on `on`}, in one query."""
+        return dict(self.with_status(on).values_list("pk", "status"))
 
     def awaiting_sign_off(self):
         """Recommendations whose claim of completion awaits the board's decision."""
@@ -372,6 +393,10 @@ class DatedUpdateQuerySet(models.QuerySet):
 
 
 class ProgressUpdateQuerySet(DatedUpdateQuerySet):
+    def assessments(self):
+        """The updates that can set a recommendation's status: not contributions."""
+        return self.filter(contribution=False)
+
     def sign_off_queue(self, review):
         """The claims of completion of `review` awaiting the board's decision, oldest first."""
         waiting = Recommendation.objects.filter(review=review).awaiting_sign_off()
@@ -416,6 +441,11 @@ class ProgressUpdate(models.Model):
         blank=True, validators=[*text_validators, MaxLengthValidator(NARRATIVE_MAX_LENGTH)]
     )
     recorded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # A supporting agency's update: shown with its agency and its own view of status, but
+    # never the recommendation's status, which is its lead agency's assessment (and the
+    # board administrator's). Decided once, when it is posted (services.progress_update_create),
+    # so that a later change of lead agency does not rewrite the status history of reports.
+    contribution = models.BooleanField(default=False, editable=False)
     # Raised by every correction; a correction made against an older version is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
     # Set by the form that posted the update, so that posting it twice creates one update.
@@ -635,15 +665,7 @@ class ActionQuerySet(models.QuerySet):
         """
         on = on or timezone.localdate()
         latest = ActionUpdate.objects.filter(action=OuterRef("pk"), date__lte=on).newest_first()
-        return self.annotate(
-            status=Coalesce(
-                Subquery(latest.values("status")[:1]),
-                Value(Status.NOT_STARTED.value),
-                output_field=models.CharField(),
-            ),
-            latest_update_date=Subquery(latest.values("date")[:1]),
-            latest_update_id=Subquery(latest.values("pk")[:1]),
-        )
+        return self.annotate(**status_of_latest(latest))
 
     def for_recommendation_page(self, on=None):
         """A recommendation's actions, in number order, with owners and status on `on`."""

@@ -265,6 +265,7 @@ def progress_update_create(
         evidence_of_impact=evidence_of_impact,
         submission_key=submission_key,
         recorded_at=recorded_at or timezone.now(),
+        contribution=is_contribution(recommendation, agency, author),
     )
     try:
         with transaction.atomic():
@@ -278,6 +279,13 @@ def progress_update_create(
         if existing is not None:
             return existing
         raise
+
+
+def is_contribution(recommendation, agency, author):
+    """Whether an update `author` posts for `agency` is a supporting agency's contribution,
+    which never sets the status: the lead agency's updates and the board administrator's
+    are its assessment."""
+    return agency.pk != recommendation.lead_agency_id and not is_board_administrator(author)
 
 
 def _submitted(model, submission_key):

@@ -1,7 +1,5 @@
 """The tracker's pages. Thin: parse the request, ask a QuerySet or a service, render."""
 
-from collections import Counter
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,26 +23,32 @@ from .forms import (
 )
 from .history import changes_since, recommendation_history
 from .models import (
-    STATUS_REPORT_ORDER,
     Action,
     PartnerAgency,
     ProgressUpdate,
     Recommendation,
     RecoveryPlan,
     Review,
+    Status,
     status_counts,
 )
 from .roles import is_board_administrator, may_report_for, reporting_agencies
+from .trend import status_trend
 
 # A message's tag telling static/js/app.js that the form's draft was saved and can go.
 DRAFT_SAVED = "draft-saved"
+# A message's tag for a posted update: the banner offers the editor's next recommendation.
+POSTED = "posted"
 
 
 @require_GET
 def home(request):
     reviews = list(Review.objects.all())
     if len(reviews) == 1:
-        return redirect("recommendations:dashboard", slug=reviews[0].slug)
+        # Editors land on what their agencies owe; everyone else on the dashboard.
+        editor = not is_board_administrator(request.user) and request.user.agencies.exists()
+        page = "recommendations:my_agency" if editor else "recommendations:dashboard"
+        return redirect(page, slug=reviews[0].slug)
     may_add = is_board_administrator(request.user)
     return render(request, "recommendations/home.html", {"reviews": reviews, "may_add": may_add})
 
@@ -68,11 +72,11 @@ def review_create(request):
 def dashboard(request, slug):
     review = get_object_or_404(Review, slug=slug)
     today = timezone.localdate()
-    form, filters, rows = dashboard_selection(request, review, today)
+    form, filters, rows, shown = dashboard_selection(request, review, today)
     last_report = calendar().last_before(review, today)
-    rows = chasing.flag(list(rows), on=today, last_cut_off=last_report and last_report.as_at)
-    counts = Counter(row.status for row in rows)
-    shown = [row for row in rows if row.status == filters.get("status", row.status)]
+    chasing.flag(rows, on=today, last_cut_off=last_report and last_report.as_at)
+    counts = status_counts(row.status for row in rows)
+    awaiting = sum(1 for row in rows if row.awaiting_sign_off)
     return render(
         request,
         "recommendations/dashboard.html",
@@ -81,8 +85,11 @@ def dashboard(request, slug):
             "form": form,
             "filtered": bool(filters),
             "rows": shown,
-            "counts": [(status, counts[status]) for status in STATUS_REPORT_ORDER],
+            "counts": counts,
+            "awaiting_sign_off": awaiting,
+            "signed_off": dict(counts)[Status.BLUE] - awaiting,
             "total": len(rows),
+            "trend": status_trend(review, today),
             "today": today,
             "last_report": last_report,
             "may_filter_mine": request.user.agencies.exists(),
@@ -129,6 +136,7 @@ def detail(request, slug, number):
             "may_record_plan": may_report_for(request.user, recommendation.lead_agency),
             "revisions": recommendation.target_date_revisions.all(),
             "history": recommendation_history(recommendation),
+            "next_to_update": _next_to_update(request.user, recommendation, today),
         },
     )
 
@@ -144,6 +152,28 @@ def _actions(recommendation, correctable, today):
     return actions
 
 
+def _next_to_update(user, recommendation, today):
+    """The next recommendation (by number, after this one, then from the start) that an
+    agency of the editor's leads and that needs an update; None for administrators and
+    readers, or when nothing does."""
+    if is_board_administrator(user):
+        return None
+    rows = list(
+        Recommendation.objects.filter(review_id=recommendation.review_id, lead_agency__editors=user)
+        .exclude(pk=recommendation.pk)
+        .with_status(today)
+        .order_by("number")
+    )
+    last_report = calendar().last_before(recommendation.review, today)
+    waiting = [
+        row
+        for row in chasing.flag(rows, on=today, last_cut_off=last_report and last_report.as_at)
+        if row.needs_update
+    ]
+    later = [row for row in waiting if row.number > recommendation.number]
+    return (later or waiting or [None])[0]
+
+
 def _correctable_agency_ids(user):
     """The agencies whose updates `user` may correct: True for all (administrators)."""
     if is_board_administrator(user):
@@ -153,8 +183,9 @@ def _correctable_agency_ids(user):
 
 @require_http_methods(["GET", "POST"])
 def update_create(request, slug, number):
+    today = timezone.localdate()
     recommendation = get_object_or_404(
-        Recommendation.objects.select_related("review"), review__slug=slug, number=number
+        Recommendation.objects.for_detail(today), review__slug=slug, number=number
     )
     agencies = reporting_agencies(request.user, recommendation)
     if not agencies.exists():
@@ -181,13 +212,29 @@ def update_create(request, slug, number):
                 update.recommendation_id == recommendation.pk
                 and update.author_id == request.user.pk
             ):
-                messages.success(request, "Your progress update has been posted.", DRAFT_SAVED)
-                return redirect(_timeline_url(recommendation, update))
+                messages.success(
+                    request, "Your progress update has been posted.", f"{DRAFT_SAVED} {POSTED}"
+                )
+                return redirect(_detail_url(recommendation))
             form.add_error(None, "This form has already been used. Reload the page to start again.")
+    latest = next(
+        (u for u in recommendation.updates.all() if u.pk == recommendation.latest_update_id), None
+    )
     return render(
         request,
         "recommendations/update_form.html",
-        {"review": recommendation.review, "recommendation": recommendation, "form": form},
+        {
+            "review": recommendation.review,
+            "recommendation": recommendation,
+            "form": form,
+            "latest": latest,
+            "revisions": recommendation.target_date_revisions.all(),
+            "overdue": recommendation.is_overdue(today),
+            "contributes_only": all(
+                services.is_contribution(recommendation, agency, request.user)
+                for agency in agencies
+            ),
+        },
         status=400 if form.errors else 200,
     )
 
@@ -429,12 +476,12 @@ def _agency_summary(agency, rows):
             owned.append((row, "Lead"))
         elif agency in row.supporting_agencies.all():
             owned.append((row, "Supporting"))
-    counts = Counter(row.status for row, _ in owned)
     return {
         "agency": agency,
         "owned": owned,
-        "counts": [(status, counts[status]) for status in STATUS_REPORT_ORDER],
-        "to_update": [row for row, _ in owned if row.needs_update],
+        "counts": status_counts(row.status for row, _ in owned),
+        # The status is the lead agency's assessment: a supporting agency owes none.
+        "to_update": [row for row, role in owned if role == "Lead" and row.needs_update],
         "returned": [row for row, _ in owned if row.returned_by_board],
     }
 

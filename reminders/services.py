@@ -72,7 +72,8 @@ def _cut_off(review, report, today):
     for row in rows:
         for agency in [row.lead_agency, *row.supporting_agencies.all()]:
             position = positions.setdefault(agency.pk, AgencyPosition(agency))
-            if row.needs_update:
+            # The status is the lead agency's assessment: only the lead owes the update.
+            if row.needs_update and agency == row.lead_agency:
                 position.needing_update.append(row)
             if row.overdue:
                 position.overdue.append(row)

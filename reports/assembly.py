@@ -19,6 +19,7 @@ from django.utils import timezone
 from evidence.models import EvidenceDocument
 from recommendations.models import (
     EXCEPTION_STATUSES,
+    STATUS_COLOURS,
     STATUS_REPORT_ORDER,
     Action,
     CompletionDecision,
@@ -44,16 +45,6 @@ from .models import Report, ReportKind
 REPORT_UPDATES_SHOWN = 3
 REPORT_TEXT_SHOWN = 1200
 
-# Status colours for the chart (GOV.UK palette); the word is always printed beside them.
-STATUS_COLOURS = {
-    Status.BLUE: "#1d70b8",
-    Status.GREEN: "#00703c",
-    Status.AMBER: "#f47738",
-    Status.RED: "#d4351c",
-    Status.NOT_STARTED: "#505a5f",
-}
-
-
 # Fields added after reports were first issued are left out of the dataclasses' repr
 # (`repr=False`), so that `record_fingerprint` of a report issued before them is unchanged.
 # They hold only what is recorded once and never changed (decisions, revisions, plans),
@@ -72,6 +63,8 @@ class UpdateEntry:
     returned_reason: str = field(default="", repr=False)
     # Titles of the evidence documents attached to it by the cut-off (not the documents).
     documents: tuple[str, ...] = field(default=(), repr=False)
+    # A supporting agency's contribution: its own view of status, not the recommendation's.
+    contribution: bool = field(default=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -520,6 +513,7 @@ def report_content(report):
             returned_on=_local_date(decision.decided_at) if returned else None,
             returned_reason=decision.note if returned else "",
             documents=documents.get(update.pk, ()),
+            contribution=update.contribution,
         )
         updates[update.recommendation_id].append((update, entry))
         if status_now.get(update.recommendation_id, (None, None, False))[1] == update.pk:
@@ -623,12 +617,13 @@ def _completion(history, decisions):
     """(first reported complete, the sign-off decision or None) of a complete recommendation.
 
     `history` is newest first. The completion is the run of complete updates since it was
-    last reported as anything else (returned claims do not count): its first date, and the
+    last reported as anything else (returned claims and supporting agencies' contributions
+    do not count): its first date, and the
     latest claim in it that the board signed off.
     """
     first, sign_off = None, None
     for update, entry in history:
-        if entry.returned_on is not None:
+        if entry.returned_on is not None or entry.contribution:
             continue
         if entry.status != Status.BLUE:
             break

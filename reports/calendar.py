@@ -9,6 +9,11 @@ def last_before(review, on):
     return Report.objects.cut_off_before(review, on)
 
 
+def cut_offs_before(review, on):
+    """The review's reports whose cut-off is before `on`, oldest first."""
+    return list(Report.objects.filter(review=review, as_at__lt=on).order_by("as_at", "pk"))
+
+
 def next_from(review, on):
     return Report.objects.next_cut_off(review, on)
 

@@ -6,6 +6,11 @@ app_name = "reports"
 
 urlpatterns = [
     path("reviews/<slug:slug>/reports/", views.report_list, name="list"),
+    path(
+        "reviews/<slug:slug>/recommendations/<int:number>/sheet.pdf",
+        views.recommendation_sheet,
+        name="recommendation_sheet",
+    ),
     path("reviews/<slug:slug>/reports/<int:pk>/", views.report_preview, name="preview"),
     path("reviews/<slug:slug>/reports/<int:pk>/draft.pdf", views.draft_pdf, name="draft_pdf"),
     path(

@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govuk.forms import add_service_errors
-from recommendations.models import Review
+from recommendations.models import Recommendation, Review
 from recommendations.roles import is_board_administrator
 from spreadsheets.exporting import report_rows, spreadsheet_response
 
@@ -29,7 +29,7 @@ from .forms import (
     proposal_forms,
 )
 from .models import DraftPdf, IssueRequest, Report, ReportVersion
-from .rendering import report_context
+from .rendering import recommendation_sheet_pdf, report_context
 
 
 def _report(slug, pk):
@@ -73,6 +73,18 @@ def report_preview(request, slug, pk):
     context["versions"] = report.versions.defer("pdf").select_related("issued_by")
     context["may_issue"] = is_board_administrator(request.user)
     return render(request, "reports/preview.html", context)
+
+
+@require_GET
+def recommendation_sheet(request, slug, number):
+    """One recommendation as a PDF, printed as its section of a full report is, as at today.
+    Bounded like a report: its latest updates and evidence, each of bounded length."""
+    recommendation = get_object_or_404(
+        Recommendation.objects.select_related("review"), review__slug=slug, number=number
+    )
+    today = timezone.localdate()
+    data = recommendation_sheet_pdf(recommendation.review, number, on=today)
+    return _pdf_response(data, f"{slug}-recommendation-{number}-{today:%Y-%m-%d}.pdf")
 
 
 @require_GET

@@ -18,6 +18,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -463,10 +464,8 @@ def dashboard_export(request, slug, fmt):
     """The dashboard's current view, filters included, as the board's action plan."""
     review = get_object_or_404(Review, slug=slug)
     today = timezone.localdate()
-    _, filters, rows = dashboard_selection(request, review, today)
-    if "status" in filters:
-        rows = rows.filter(status=filters["status"])
-    rows = list(rows.prefetch_related("supporting_agencies"))
+    *_, rows = dashboard_selection(request, review, today)
+    prefetch_related_objects(rows, "supporting_agencies")
     name = f"{review.slug}-action-plan-{today:%Y-%m-%d}"
     more = action_sheets(rows) if fmt == "xlsx" else ()
     return spreadsheet_response(recommendation_rows(rows), fmt=fmt, name=name, more_sheets=more)

@@ -16,7 +16,7 @@ NARRATIVE = "Disruption plans agreed for 3 known perpetrators; hotel checks in p
 
 def test_text_typed_before_the_session_expired_is_back_after_signing_in_again(page, data):  # noqa: F811
     sign_in(page, "editor.police")
-    page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
     form_url = f"{page.base_url}/reviews/cse-review/recommendations/1/updates/new/"
     page.goto(form_url)
     page.get_by_label("Amber (at risk)").check()
@@ -52,7 +52,7 @@ def test_text_typed_before_the_session_expired_is_back_after_signing_in_again(pa
 
 def test_a_draft_is_dropped_on_cancel(page, data):  # noqa: F811
     sign_in(page, "editor.police")
-    page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
     form_url = f"{page.base_url}/reviews/cse-review/recommendations/1/updates/new/"
     page.goto(form_url)
     page.get_by_label("Narrative", exact=True).fill("Half a thought.")

@@ -86,8 +86,8 @@ def test_an_invited_editor_sets_up_posts_is_reset_and_resets_a_forgotten_passwor
     set_up_app(editor_page, editor)
 
     # ...and posts an update.
-    editor_page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
-    editor_page.get_by_role("link", name="Disruption tactics").click()
+    editor_page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
+    editor_page.get_by_role("link", name="Disruption tactics").first.click()
     editor_page.get_by_role("button", name="Post a progress update").click()
     editor_page.get_by_role("heading", level=1, name="Post a progress update").wait_for()
     editor_page.get_by_label("Green (on track)").check()
@@ -141,7 +141,7 @@ def test_an_invited_editor_sets_up_posts_is_reset_and_resets_a_forgotten_passwor
     editor_page.get_by_role("heading", level=1, name="Enter your sign-in code").wait_for()
     editor_page.get_by_label("Code", exact=True).fill(next_code(device))
     editor_page.get_by_role("button", name="Continue").click()
-    editor_page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    editor_page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
 
 
 def test_the_administrator_adds_and_renames_an_agency(page, data):

@@ -40,6 +40,10 @@ def data(transactional_db):
 def test_an_editor_posts_corrects_and_sees_progress(page, data):
     sign_in(page, "editor.police")
 
+    # Editors land on what their agency owes; the dashboard is one link away.
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
+    page.get_by_role("link", name="Dashboard").first.click()
+
     # The dashboard, filtered to the editor's agency: a link that can be shared.
     page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
     assert_accessible(page)
@@ -111,7 +115,7 @@ def test_an_editor_posts_corrects_and_sees_progress(page, data):
 
 def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, data):
     sign_in(page, "editor.police")
-    page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
 
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
@@ -167,7 +171,7 @@ def test_two_people_correcting_the_same_update_lose_nothing(page, data):
         narrative="First wording.",
     )
     sign_in(page, "editor.police")
-    page.wait_for_url(re.compile(r"/reviews/cse-review/$"))
+    page.wait_for_url(re.compile(r"/reviews/cse-review/my-agency/$"))
     page.goto(f"{page.base_url}/updates/{update.pk}/correct/")
     page.get_by_label("Narrative", exact=True).fill("The editor's wording.")
     # Meanwhile, the board administrator corrects the same update.

@@ -42,21 +42,68 @@ def test_an_update_recorded_later_about_an_earlier_date_does_not_win(recommendat
     assert status_on(recommendation, NOV_30) == Status.BLUE
 
 
-def test_two_updates_on_the_same_date_are_decided_by_recording_time(
-    recommendation, police_editor, council_editor
-):
+def test_two_updates_on_the_same_date_are_decided_by_recording_time(recommendation, police_editor):
+    administrator = make_user("board.admin", administrator=True)
     with time_machine.travel(datetime.datetime(2016, 12, 1, 10, 0, tzinfo=datetime.UTC)):
         make_update(recommendation, police_editor, date=NOV_30, status=Status.AMBER)
     with time_machine.travel(datetime.datetime(2016, 12, 1, 9, 0, tzinfo=datetime.UTC)):
-        make_update(
-            recommendation,
-            council_editor,
-            date=NOV_30,
-            status=Status.GREEN,
-            agency=recommendation.supporting_agencies.get(),
-        )
+        make_update(recommendation, administrator, date=NOV_30, status=Status.GREEN)
 
     assert status_on(recommendation, NOV_30) == Status.AMBER
+
+
+def test_a_supporting_agencys_update_is_a_contribution_that_never_sets_the_status(
+    recommendation, police_editor, council_editor
+):
+    council = recommendation.supporting_agencies.get()
+    make_update(recommendation, police_editor, date=datetime.date(2016, 10, 1))
+    contribution = make_update(
+        recommendation, council_editor, date=NOV_30, status=Status.RED, agency=council
+    )
+
+    assert contribution.contribution
+    row = Recommendation.objects.with_status(NOV_30).get(pk=recommendation.pk)
+    assert (row.status, row.latest_update_date) == (Status.GREEN, datetime.date(2016, 10, 1))
+
+
+def test_a_supporting_agencys_claim_of_completion_awaits_no_sign_off(
+    recommendation, police_editor, council_editor
+):
+    council = recommendation.supporting_agencies.get()
+    make_update(recommendation, police_editor, date=datetime.date(2016, 10, 1))
+    make_update(recommendation, council_editor, date=NOV_30, status=Status.BLUE, agency=council)
+
+    assert status_on(recommendation, NOV_30) == Status.GREEN
+    assert not Recommendation.objects.filter(pk=recommendation.pk).awaiting_sign_off().exists()
+
+
+def test_the_administrators_update_for_a_supporting_agency_is_an_assessment(
+    recommendation, police_editor
+):
+    administrator = make_user("board.admin", administrator=True)
+    make_update(recommendation, police_editor, date=datetime.date(2016, 10, 1))
+    update = make_update(
+        recommendation,
+        administrator,
+        date=NOV_30,
+        status=Status.AMBER,
+        agency=recommendation.supporting_agencies.get(),
+    )
+
+    assert not update.contribution
+    assert status_on(recommendation, NOV_30) == Status.AMBER
+
+
+def test_a_recommendation_with_only_contributions_is_not_started(recommendation, council_editor):
+    make_update(
+        recommendation,
+        council_editor,
+        date=NOV_30,
+        status=Status.GREEN,
+        agency=recommendation.supporting_agencies.get(),
+    )
+
+    assert status_on(recommendation, NOV_30) == Status.NOT_STARTED
 
 
 def test_status_of_every_recommendation_costs_the_same_queries_for_5_and_38(db):

@@ -113,7 +113,7 @@ def test_every_page_asks_a_signed_out_visitor_to_sign_in(recommendation, police_
         assert response["Location"].startswith(reverse("login")), url
 
 
-def test_the_sign_in_page_signs_a_user_in_and_sends_them_to_the_dashboard(review, police_editor):
+def test_the_sign_in_page_signs_an_editor_in_and_sends_them_to_my_agency(review, police_editor):
     client = Client()
     page = client.get(reverse("login"))
     assert b"Sign in" in page.content
@@ -123,7 +123,9 @@ def test_the_sign_in_page_signs_a_user_in_and_sends_them_to_the_dashboard(review
     )
 
     assert response.status_code == 302
-    assert client.get("/", follow=True).redirect_chain[-1][0] == dashboard_url(review)
+    assert client.get("/", follow=True).redirect_chain[-1][0] == reverse(
+        "recommendations:my_agency", kwargs={"slug": review.slug}
+    )
 
 
 def test_a_wrong_password_shows_an_error_summary(review):
@@ -359,7 +361,8 @@ def test_an_editor_posts_an_update_and_sees_it_at_the_top_of_the_timeline(
         Status.AMBER,
     )
     assert update.date == DATE
-    assert response.redirect_chain[-1][0] == f"{detail_url(recommendation)}#update-{update.pk}"
+    # The page's top, not the entry: the confirmation is in view (and the entry is first).
+    assert response.redirect_chain[-1][0] == detail_url(recommendation)
     content = response.content.decode()
     assert "Your progress update has been posted." in content
     assert content.index(f'id="update-{update.pk}"') < content.index("Change history")
@@ -641,6 +644,7 @@ def test_my_agency_shows_what_the_agency_owns_and_what_needs_an_update(
         review, council, short_title="Taxi training", supporting_agencies=[police]
     )
     make_recommendation(review, council, short_title="Not ours")
+    stale = make_recommendation(review, police, short_title="Missing children")
     make_update(led, police_editor, date=datetime.date(2016, 11, 20))
 
     response = signed_in(police_editor).get(
@@ -651,8 +655,10 @@ def test_my_agency_shows_what_the_agency_owns_and_what_needs_an_update(
     assert [(row.pk, role) for row, role in summary["owned"]] == [
         (led.pk, "Lead"),
         (supported.pk, "Supporting"),
+        (stale.pk, "Lead"),
     ]
-    assert [row.pk for row in summary["to_update"]] == [supported.pk]
+    # Only the lead agency owes an update: a supporting agency's is a contribution.
+    assert [row.pk for row in summary["to_update"]] == [stale.pk]
     assert b"Not ours" not in response.content
 
 
