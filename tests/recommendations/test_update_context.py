@@ -6,12 +6,12 @@ import datetime
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
 from recommendations import services
 from recommendations.models import ProgressUpdate, Status
 from tests.conftest import make_recommendation, make_update
+from tests.recommendations.test_views import create_url, detail_url, signed_in
 
 TODAY = datetime.date(2016, 11, 30)
 
@@ -22,26 +22,6 @@ pytestmark = pytest.mark.django_db
 def frozen_today():
     with time_machine.travel(datetime.datetime(2016, 11, 30, 12, tzinfo=datetime.UTC), tick=False):
         yield
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def create_url(recommendation):
-    return reverse(
-        "recommendations:update_create",
-        kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
-    )
-
-
-def detail_url(recommendation):
-    return reverse(
-        "recommendations:detail",
-        kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
-    )
 
 
 def post(client, recommendation, agency, **fields):
