@@ -267,15 +267,30 @@ def progress_update_create(
         recorded_at=recorded_at or timezone.now(),
         contribution=is_contribution(recommendation, agency, author),
     )
+    return _save_dated_update(
+        update,
+        review_id=recommendation.review_id,
+        user=author,
+        late_reason=late_reason,
+        history_date=recorded_at,
+    )
+
+
+def _save_dated_update(update, *, review_id, user, late_reason, history_date):
+    """Save a new progress or action update, within the reported periods' rules; posted
+    twice at once with one submission key, the update the other request saved."""
     try:
         with transaction.atomic():
-            late = _reported_periods_allow(recommendation.review_id, [date], author, late_reason)
+            late = _reported_periods_allow(review_id, [update.date], user, late_reason)
             return _save_tracked(
-                update, user=author, history_date=recorded_at, reason=late and _late(late_reason)
+                update,
+                user=user,
+                history_date=history_date,
+                reason=late and _late(late_reason),
             )
     except IntegrityError:
         # The same form, posted twice at once: the other request saved it first.
-        existing = _submitted(ProgressUpdate, submission_key)
+        existing = _submitted(type(update), update.submission_key)
         if existing is not None:
             return existing
         raise
@@ -667,17 +682,10 @@ def action_update_create(
         submission_key=submission_key,
         recorded_at=recorded_at or timezone.now(),
     )
-    try:
-        with transaction.atomic():
-            late = _reported_periods_allow(
-                action.recommendation.review_id, [date], user, late_reason
-            )
-            return _save_tracked(
-                update, user=user, history_date=recorded_at, reason=late and _late(late_reason)
-            )
-    except IntegrityError:
-        # The same form, posted twice at once: the other request saved it first.
-        existing = _submitted(ActionUpdate, submission_key)
-        if existing is not None:
-            return existing
-        raise
+    return _save_dated_update(
+        update,
+        review_id=action.recommendation.review_id,
+        user=user,
+        late_reason=late_reason,
+        history_date=recorded_at,
+    )
