@@ -6,7 +6,7 @@ MANAGE := DJANGO_DEBUG=1 TRACKER_DEMO=1 $(BIN)/python manage.py
 # What WeasyPrint needs from Debian (Pango), fonts with Arial metrics, and pdftotext.
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2 poppler-utils
 
-.PHONY: run test lint assets backup restore system-packages clean bench serve load
+.PHONY: run test lint assets backup restore system-packages clean bench serve serve-database load load-compare
 
 run: $(VENV)/.installed
 	$(MANAGE) migrate --no-input
@@ -57,14 +57,16 @@ SERVE_DB_NAME ?= tracker
 SERVE_DB ?= postgres://postgres@127.0.0.1:5432/$(SERVE_DB_NAME)
 SERVE_ENV = DATABASE_URL=$(SERVE_DB) DJANGO_SECRET_KEY="$$(cat var/secret-key)" \
 	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_COOKIES_SECURE=0
-serve: $(VENV)/.installed var/secret-key
+serve: serve-database
+	@echo "Serving the tracker at http://127.0.0.1:8001/ with gunicorn and the report worker."
+	$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(SERVE_ENV) $(BIN)/gunicorn tracker.wsgi -c tracker/gunicorn.conf.py
+
+serve-database: $(VENV)/.installed var/secret-key
 	@psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='$(SERVE_DB_NAME)'" \
 		| grep -q 1 || psql -h 127.0.0.1 -U postgres -c 'create database "$(SERVE_DB_NAME)"'
 	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
-	@echo "Serving the tracker at http://127.0.0.1:8001/ with gunicorn and the report worker."
-	$(SERVE_ENV) $(BIN)/python manage.py db_worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
-	$(SERVE_ENV) $(BIN)/gunicorn tracker.wsgi -c tracker/gunicorn.conf.py
 
 var/secret-key:
 	@mkdir -p var
@@ -78,6 +80,14 @@ load: $(VENV)/.installed var/secret-key
 	@mkdir -p var/load && rm -f var/load/acknowledged.txt
 	$(BIN)/locust -f load/locustfile.py --headless -u 50 -r 2 -t 300s \
 		--host http://127.0.0.1:8001 --csv var/load/locust --only-summary
+
+# The page cache's worth (docs/benchmarks.md): the same 50 people with no think time against
+# gunicorn with the page cache off and on in turn, each run on a fresh copy of the prepared
+# database; ROUNDS, MIXES and THINK as load/compare_page_cache.sh says. Needs nothing else
+# running: it starts and stops its own gunicorn (port 8002). About 2 minutes per run.
+load-compare: serve-database
+	$(SERVE_ENV) TRACKER_DEMO=1 $(BIN)/python manage.py prepare_load_test
+	$(SERVE_ENV) bash load/compare_page_cache.sh
 
 # Backs up the database (DATABASE_URL, or the SQLite file) to var/backups/, or restores one:
 # make restore FILE=var/backups/tracker-....backup

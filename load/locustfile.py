@@ -8,7 +8,9 @@ Each simulated person signs in as one of the demo accounts while the users ramp 
 measure of pages starts; it lasts LOAD_MEASURE_SECONDS (60), then locust stops (-t is
 only a bound). Sign-ins are timed apart (each is a PBKDF2 hash, about 0.7 s of CPU)
 and written to var/load/sign_in.txt. Between two actions a person waits 3-10 s
-(LOAD_WAIT_MIN/LOAD_WAIT_MAX), the time to read a dashboard or a recommendation.
+(LOAD_WAIT_MIN/LOAD_WAIT_MAX), the time to read a dashboard or a recommendation; 0 and 0
+measure saturation. An editor posts an update with weight LOAD_POST_WEIGHT (2) against 10
+for reading pages.
 
 Every update the server acknowledges (redirect after posting) is appended to
 var/load/acknowledged.txt by its submission key, so that a fault test can check that
@@ -37,6 +39,8 @@ SIGN_IN_TIMES = ACKNOWLEDGED.parent / "sign_in.txt"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WAIT = (float(os.environ.get("LOAD_WAIT_MIN", 3)), float(os.environ.get("LOAD_WAIT_MAX", 10)))
+# How often an editor posts, against 10 for reading (docs/benchmarks.md, the page cache).
+POST_WEIGHT = int(os.environ.get("LOAD_POST_WEIGHT", 2))
 MEASURE = float(os.environ.get("LOAD_MEASURE_SECONDS", 60))
 sign_ins = []  # (response time in ms, failed): kept apart from locust's reset statistics
 started = []  # people who have signed in
@@ -124,7 +128,7 @@ class Person(FastHttpUser):
         if self.issued:
             self.client.get(random.choice(self.issued), name="issued report PDF")
 
-    @task(2)
+    @task(POST_WEIGHT)
     def post_update(self):
         if not self.own:
             return

@@ -798,3 +798,18 @@ class ActionUpdate(models.Model):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class DataVersion(models.Model):
+    """The version of the data that pages show, one row per review and one for what every
+    review's pages show (agencies' and people's names): a random token, replaced in the
+    same transaction as every change (recommendations/versions.py), so a page cached under
+    a token is never served after the data under it has changed."""
+
+    GLOBAL = "global"
+
+    scope = models.CharField(max_length=40, primary_key=True)
+    token = models.CharField(max_length=32)
+
+    def __str__(self):
+        return f"{self.scope}: {self.token}"

@@ -3,13 +3,15 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
 from govuk.forms import add_service_errors
 
-from . import chasing, services
+from . import chasing, page_cache, services, versions
 from .calendar import calendar
 from .forms import (
     ActionForm,
@@ -71,38 +73,74 @@ def review_create(request):
 @require_GET
 def dashboard(request, slug):
     review = get_object_or_404(Review, slug=slug)
+    if request.GET:  # filtered: built each time (free text would fill the page cache)
+        page = _dashboard_content(request, review)
+    else:
+        page = page_cache.content(
+            page="dashboard",
+            scopes=versions.dashboard_scopes(review),
+            user=request.user,
+            by_agency=False,  # unfiltered, the dashboard differs by role only
+            build=lambda: _dashboard_content(request, review),
+        )
+    return render(request, "recommendations/dashboard.html", {"review": review, "page": page})
+
+
+def _dashboard_content(request, review):
     today = timezone.localdate()
     form, filters, rows, shown = dashboard_selection(request, review, today)
     last_report = calendar().last_before(review, today)
     chasing.flag(rows, on=today, last_cut_off=last_report and last_report.as_at)
     counts = status_counts(row.status for row in rows)
     awaiting = sum(1 for row in rows if row.awaiting_sign_off)
-    return render(
-        request,
-        "recommendations/dashboard.html",
-        {
-            "review": review,
-            "form": form,
-            "filtered": bool(filters),
-            "rows": shown,
-            "counts": counts,
-            "awaiting_sign_off": awaiting,
-            "signed_off": dict(counts)[Status.BLUE] - awaiting,
-            "total": len(rows),
-            "trend": status_trend(review, today),
-            "today": today,
-            "last_report": last_report,
-            "may_filter_mine": request.user.agencies.exists(),
-            "administrator": is_board_administrator(request.user),
-        },
-    )
+    context = {
+        "review": review,
+        "form": form,
+        "filtered": bool(filters),
+        "rows": shown,
+        "counts": counts,
+        "awaiting_sign_off": awaiting,
+        "signed_off": dict(counts)[Status.BLUE] - awaiting,
+        "total": len(rows),
+        "trend": status_trend(review, today),
+        "today": today,
+        "last_report": last_report,
+        "may_filter_mine": request.user.agencies.exists(),
+        "administrator": is_board_administrator(request.user),
+    }
+    html = render_to_string("recommendations/_dashboard.html", context, request)
+    return {"errors": bool(form.errors), "html": html}
 
 
 @require_GET
 def detail(request, slug, number):
+    review = get_object_or_404(Review, slug=slug)
+    page = page_cache.content(
+        page=f"recommendation:{number}",
+        scopes=versions.recommendation_scopes(review, number),
+        user=request.user,
+        by_agency=True,
+        build=lambda: _detail_content(request, review, number),
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "recommendations/detail.html",
+        {
+            "review": review,
+            "page": page,
+            # Only the banner after posting asks (templates/recommendations/_messages.html).
+            "next_to_update": SimpleLazyObject(
+                lambda: _next_to_update(request.user, review, number, today)
+            ),
+        },
+    )
+
+
+def _detail_content(request, review, number):
     today = timezone.localdate()
     recommendation = get_object_or_404(
-        Recommendation.objects.for_detail(today), review__slug=slug, number=number
+        Recommendation.objects.for_detail(today), review=review, number=number
     )
     updates = recommendation.updates.all()
     correctable = _correctable_agency_ids(request.user)
@@ -114,31 +152,31 @@ def detail(request, slug, number):
     plans = list(recommendation.recovery_plans.all())
     actions = _actions(recommendation, correctable, today)
     action_counts = status_counts(action.status for action in actions)
-    return render(
-        request,
-        "recommendations/detail.html",
-        {
-            "actions": actions,
-            "action_counts": action_counts,
-            "action_rollup": [(status, count) for status, count in action_counts if count],
-            "may_edit_actions": is_board_administrator(request.user),
-            "review": recommendation.review,
-            "recommendation": recommendation,
-            "updates": updates,
-            "overdue": recommendation.is_overdue(today),
-            "may_post": reporting_agencies(request.user, recommendation).exists(),
-            "may_decide_completion": recommendation.awaiting_sign_off
-            and is_board_administrator(request.user),
-            "exception": recommendation.is_exception(today),
-            "current_plan": plans[0] if plans else None,
-            "earlier_plans": plans[1:],
-            # Asked whatever the status, so the page costs the same queries either way.
-            "may_record_plan": may_report_for(request.user, recommendation.lead_agency),
-            "revisions": recommendation.target_date_revisions.all(),
-            "history": recommendation_history(recommendation),
-            "next_to_update": _next_to_update(request.user, recommendation, today),
-        },
-    )
+    context = {
+        "actions": actions,
+        "action_counts": action_counts,
+        "action_rollup": [(status, count) for status, count in action_counts if count],
+        "may_edit_actions": is_board_administrator(request.user),
+        "review": recommendation.review,
+        "recommendation": recommendation,
+        "updates": updates,
+        "overdue": recommendation.is_overdue(today),
+        "may_post": reporting_agencies(request.user, recommendation).exists(),
+        "may_decide_completion": recommendation.awaiting_sign_off
+        and is_board_administrator(request.user),
+        "exception": recommendation.is_exception(today),
+        "current_plan": plans[0] if plans else None,
+        "earlier_plans": plans[1:],
+        # Asked whatever the status, so the page costs the same queries either way.
+        "may_record_plan": may_report_for(request.user, recommendation.lead_agency),
+        "revisions": recommendation.target_date_revisions.all(),
+        "history": recommendation_history(recommendation),
+    }
+    return {
+        "number": recommendation.number,
+        "short_title": recommendation.short_title,
+        "html": render_to_string("recommendations/_detail.html", context, request),
+    }
 
 
 def _actions(recommendation, correctable, today):
@@ -152,25 +190,25 @@ def _actions(recommendation, correctable, today):
     return actions
 
 
-def _next_to_update(user, recommendation, today):
-    """The next recommendation (by number, after this one, then from the start) that an
+def _next_to_update(user, review, number, today):
+    """The next recommendation (by number, after `number`, then from the start) that an
     agency of the editor's leads and that needs an update; None for administrators and
     readers, or when nothing does."""
     if is_board_administrator(user):
         return None
     rows = list(
-        Recommendation.objects.filter(review_id=recommendation.review_id, lead_agency__editors=user)
-        .exclude(pk=recommendation.pk)
+        Recommendation.objects.filter(review=review, lead_agency__editors=user)
+        .exclude(number=number)
         .with_status(today)
         .order_by("number")
     )
-    last_report = calendar().last_before(recommendation.review, today)
+    last_report = calendar().last_before(review, today)
     waiting = [
         row
         for row in chasing.flag(rows, on=today, last_cut_off=last_report and last_report.as_at)
         if row.needs_update
     ]
-    later = [row for row in waiting if row.number > recommendation.number]
+    later = [row for row in waiting if row.number > number]
     return (later or waiting or [None])[0]
 
 

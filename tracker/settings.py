@@ -140,6 +140,30 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache every instance shares: the dashboard's and recommendation pages' content, built
+# once per version of the data they show (recommendations/page_cache.py). A table in the
+# database (made by `migrate`), or Redis where TRACKER_REDIS_URL names one. Nothing in it
+# is needed for correctness: losing it costs a rebuild.
+if os.environ.get("TRACKER_REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["TRACKER_REDIS_URL"],
+            "TIMEOUT": 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tracker_cache",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# TRACKER_PAGE_CACHE=0 builds every page afresh (to measure what the cache saves).
+PAGE_CACHE = env_bool("TRACKER_PAGE_CACHE", True)
+
 # Background jobs (draft PDFs): queued in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A draft render still "running" after this long had its worker die: retried, then failed.
