@@ -72,7 +72,8 @@ var/secret-key:
 	@mkdir -p var
 	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(60))" > $@
 
-# Load test against `make serve` (run that first, in another terminal): demo users and the
+# Load test against `make serve TRACKER_DEMO=1` (run that first, in another terminal: the demo
+# accounts sign in without a second factor only in demo mode): demo users and the
 # benchmark's synthetic data; 50 people sign in (2 a second), then 60 s of browsing is
 # measured (-t only bounds the run). Results in var/load/ (sign-ins: var/load/sign_in.txt).
 load: $(VENV)/.installed var/secret-key

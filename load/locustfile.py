@@ -1,6 +1,7 @@
 """Load: signed-in people browsing, posting updates and downloading issued reports.
 
-Run against `make serve` (see `make load` and docs/benchmarks.md), on loopback only:
+Run against `make serve TRACKER_DEMO=1` (see `make load` and docs/benchmarks.md), on
+loopback only:
     locust -f load/locustfile.py --headless -u 50 -r 2 -t 300s --host http://127.0.0.1:8001
 
 Each simulated person signs in as one of the demo accounts while the users ramp up
@@ -9,10 +10,11 @@ measure of pages starts; it lasts LOAD_MEASURE_SECONDS (60), then locust stops (
 only a bound). Sign-ins are timed apart (each is a PBKDF2 hash, about 0.7 s of CPU)
 and written to var/load/sign_in.txt. Between two actions a person waits 3-10 s
 (LOAD_WAIT_MIN/LOAD_WAIT_MAX), the time to read a dashboard or a recommendation; 0 and 0
-measure saturation. An editor posts an update with weight LOAD_POST_WEIGHT (2) against 10
-for reading pages.
+measure saturation; LOAD_ACTIONS_PER_SECOND instead paces everyone together to an arrival
+rate. An editor posts an update with weight LOAD_POST_WEIGHT (2) against 10 for reading.
 
-Every update the server acknowledges (redirect after posting) is appended to
+Every update the server acknowledges (a redirect to its recommendation's page: anything
+else, such as a two-factor page, is a failure) is appended to
 var/load/acknowledged.txt by its submission key, so that a fault test can check that
 each one is in the database.
 """
@@ -27,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import gevent
-from locust import between, events, task
+from locust import between, constant_throughput, events, task
 from locust.contrib.fasthttp import FastHttpUser
 
 REVIEW = "cse-scrutiny-review"
@@ -37,10 +39,15 @@ READERS = ["clerk", "admin"]
 ACKNOWLEDGED = Path(__file__).resolve().parent.parent / "var" / "load" / "acknowledged.txt"
 SIGN_IN_TIMES = ACKNOWLEDGED.parent / "sign_in.txt"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# Where a saved update sends the editor: its recommendation's page.
+SAVED = re.compile(rf"/reviews/{REVIEW}/recommendations/\d+/$")
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 WAIT = (float(os.environ.get("LOAD_WAIT_MIN", 3)), float(os.environ.get("LOAD_WAIT_MAX", 10)))
 # How often an editor posts, against 10 for reading (docs/benchmarks.md, the page cache).
 POST_WEIGHT = int(os.environ.get("LOAD_POST_WEIGHT", 2))
+# An arrival rate instead of think time: all the people together start this many actions a
+# second (an update is two requests), to find the rate a server holds at a given p95.
+RATE = float(os.environ.get("LOAD_ACTIONS_PER_SECOND", 0))
 MEASURE = float(os.environ.get("LOAD_MEASURE_SECONDS", 60))
 sign_ins = []  # (response time in ms, failed): kept apart from locust's reset statistics
 started = []  # people who have signed in
@@ -82,7 +89,10 @@ def hidden(html, name):
 
 
 class Person(FastHttpUser):
-    wait_time = between(*WAIT)
+    def wait_time(self):
+        if RATE:
+            return constant_throughput(RATE / self.environment.parsed_options.num_users)(self)
+        return between(*WAIT)(self)
 
     def on_start(self):
         self.username = random.choice(EDITORS * 2 + READERS)
@@ -133,7 +143,12 @@ class Person(FastHttpUser):
         if not self.own:
             return
         url = f"/reviews/{REVIEW}/recommendations/{random.choice(self.own)}/updates/new/"
-        form = self.client.get(url, name="update form").text
+        with self.client.get(url, name="update form", catch_response=True) as page:
+            form = page.text or ""
+            if page.status_code != 200 or 'name="submission_key"' not in form:
+                # Not the form (a two-factor page: `make serve` needs TRACKER_DEMO=1 here).
+                page.failure(f"no update form: {page.status_code}")
+                return
         today = datetime.date.today()
         key = hidden(form, "submission_key") or str(uuid.uuid4())
         data = {
@@ -157,9 +172,10 @@ class Person(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            if response.status_code == 302:
+            location = response.headers.get("Location") or ""
+            if response.status_code == 302 and SAVED.search(location):
                 ACKNOWLEDGED.parent.mkdir(parents=True, exist_ok=True)
                 with ACKNOWLEDGED.open("a") as file:
                     file.write(key + "\n")
             else:
-                response.failure(f"update not saved: {response.status_code}")
+                response.failure(f"update not saved: {response.status_code} {location}")

@@ -1,20 +1,26 @@
 """Pages cached by data version: the dashboard's and a recommendation page's content is
-built once for each version of the data it shows (recommendations/versions.py), each day
-(statuses are as at today) and each kind of viewer, and then served from the cache every
-instance shares (settings.CACHES) until that data changes.
+built once for each version of the data it shows (recommendations/versions.py) and each day
+(statuses are as at today), and then served from the cache every instance shares
+(settings.CACHES) until that data changes.
+
+One content serves every viewer. What only some may see (a "Post a progress update" button,
+a "Correct this update" link) is built for everyone inside `{% shown_to audience %}` and
+kept for a viewer only when they are in its audience (`for_viewer`, on every request):
+- ADMINISTRATOR: board administrators;
+- EDITOR: editors of any agency;
+- agencies(3, 5): the editors of those agencies.
+The pages' links only lead to actions the access policy and services check again, so this
+decides what is offered, never what is allowed.
 
 Only the content is cached, never the page around it: that carries the viewer's own name,
 navigation, messages, sign-out form (with its CSRF token) and script nonce. The content
 holds no form that posts, so no token is in it.
 
-A key is made of:
-- the release: a digest of the templates and the code, so an upgrade never serves content
-  an older release built, though instances of both share one cache while it rolls out;
-- the page, today's date and the data version of the scopes it shows;
-- what the viewer may see (`viewer`): the role, and the agencies where the page shows what
-  an agency may do.
-Pages that depend on a query string (a filtered dashboard) are not cached: free text would
-let one person fill the cache.
+A key is made of the release (a digest of the templates and the code, so an upgrade never
+serves content an older release built, though instances of both share one cache while it
+rolls out), the page, today's date and the data version of the scopes it shows. Pages that
+depend on a query string (a filtered dashboard) are built each time: free text would let
+one person fill the cache.
 
 The cache is an optimisation only: when it cannot be reached (Redis down), pages are built
 as if it were empty, and the log says so.
@@ -22,12 +28,14 @@ as if it were empty, and the log says so.
 
 import hashlib
 import logging
+import re
 from functools import cache as once
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from . import versions
 from .roles import is_board_administrator
@@ -38,13 +46,26 @@ logger = logging.getLogger(__name__)
 RELEASE_SOURCES = ("templates", "recommendations", "govuk", "evidence", "reports", "tracker")
 
 
-def content(*, page, scopes, user, by_agency, build):
-    """What `build()` returns (something picklable: the page's content), from the cache when
-    it holds it for `page`, the data version of `scopes`, today and what `user` may see (with
-    `by_agency`, their agencies too; else their role only)."""
-    if not settings.PAGE_CACHE:
-        return build()
-    key = _key(page, versions.tokens(scopes), viewer(user, by_agency=by_agency))
+ADMINISTRATOR = "administrator"
+EDITOR = "editor"
+_MARK = re.compile(r"<!--shown-to:([^>]*)-->|<!--/shown-to-->")
+
+
+def agencies(*ids):
+    """The audience of the editors of these agencies."""
+    return [f"agency:{pk}" for pk in ids if pk is not None]
+
+
+def content(*, page, scopes, user, build, cached=True):
+    """What `build()` returns (a dict with the page's content as "html"), from the cache when
+    it holds it for `page`, the data version of `scopes` and today, with the content kept to
+    what `user` may see."""
+    found = _cached(page, scopes, build) if cached and settings.PAGE_CACHE else build()
+    return {**found, "html": for_viewer(found["html"], user)}
+
+
+def _cached(page, scopes, build):
+    key = _key(page, versions.tokens(scopes))
     try:
         found = cache.get(key)
     except Exception:  # noqa: BLE001 (any failure of the cache's server: build instead)
@@ -59,19 +80,43 @@ def content(*, page, scopes, user, by_agency, build):
     return found
 
 
-def viewer(user, *, by_agency):
-    """What `user` may see, as a key: "administrator", else the agencies whose progress they
-    report ("agencies:1,4"; none for a reader), or without `by_agency` "editor" or "reader"."""
+def shown_to(audience, html):
+    """`html` marked as for `audience` only (the `{% shown_to %}` tag); "" for no one."""
+    if not audience:
+        return ""
+    return mark_safe(f"<!--shown-to:{' '.join(audience)}-->{html}<!--/shown-to-->")
+
+
+def for_viewer(html, user):
+    """`html` with what `user` is not in the audience of taken out, and every mark."""
+    identity = _identity(user)
+    kept, shown, start = [], [], 0
+    hidden = 0  # how many of the open marks hide what they hold
+    for mark in _MARK.finditer(html):
+        if not hidden:
+            kept.append(html[start : mark.start()])
+        start = mark.end()
+        if mark.group(1) is None:  # a closing mark
+            hidden -= not shown.pop()
+        else:
+            shown.append(not hidden and bool(identity & set(mark.group(1).split())))
+            hidden += not shown[-1]
+    if not hidden:
+        kept.append(html[start:])
+    return mark_safe("".join(kept))
+
+
+def _identity(user):
+    """The audiences `user` belongs to."""
+    ids = list(user.agencies.values_list("pk", flat=True))
+    identity = set(agencies(*ids)) | ({EDITOR} if ids else set())
     if is_board_administrator(user):
-        return "administrator"
-    ids = sorted(user.agencies.values_list("pk", flat=True))
-    if not by_agency:
-        return "editor" if ids else "reader"
-    return "agencies:" + ",".join(map(str, ids))
+        identity.add(ADMINISTRATOR)
+    return identity
 
 
-def _key(page, tokens, viewer):
-    parts = [release(), page, timezone.localdate().isoformat(), tokens, viewer]
+def _key(page, tokens):
+    parts = [release(), page, timezone.localdate().isoformat(), tokens]
     return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

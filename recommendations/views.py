@@ -73,16 +73,13 @@ def review_create(request):
 @require_GET
 def dashboard(request, slug):
     review = get_object_or_404(Review, slug=slug)
-    if request.GET:  # filtered: built each time (free text would fill the page cache)
-        page = _dashboard_content(request, review)
-    else:
-        page = page_cache.content(
-            page="dashboard",
-            scopes=versions.dashboard_scopes(review),
-            user=request.user,
-            by_agency=False,  # unfiltered, the dashboard differs by role only
-            build=lambda: _dashboard_content(request, review),
-        )
+    page = page_cache.content(
+        page="dashboard",
+        scopes=versions.dashboard_scopes(review),
+        user=request.user,
+        build=lambda: _dashboard_content(request, review),
+        cached=not request.GET,  # filtered, built each time: free text would fill the cache
+    )
     return render(request, "recommendations/dashboard.html", {"review": review, "page": page})
 
 
@@ -105,8 +102,8 @@ def _dashboard_content(request, review):
         "trend": status_trend(review, today),
         "today": today,
         "last_report": last_report,
-        "may_filter_mine": request.user.agencies.exists(),
-        "administrator": is_board_administrator(request.user),
+        "editors": [page_cache.EDITOR],
+        "administrators": [page_cache.ADMINISTRATOR],
     }
     html = render_to_string("recommendations/_dashboard.html", context, request)
     return {"errors": bool(form.errors), "html": html}
@@ -119,8 +116,7 @@ def detail(request, slug, number):
         page=f"recommendation:{number}",
         scopes=versions.recommendation_scopes(review, number),
         user=request.user,
-        by_agency=True,
-        build=lambda: _detail_content(request, review, number),
+        build=lambda: _detail_content(review, number),
     )
     today = timezone.localdate()
     return render(
@@ -137,56 +133,59 @@ def detail(request, slug, number):
     )
 
 
-def _detail_content(request, review, number):
+def _detail_content(review, number):
+    """The page's content for every viewer: what only some may do is offered to its
+    audience (page_cache: administrators, and the editors of the agencies named)."""
     today = timezone.localdate()
     recommendation = get_object_or_404(
         Recommendation.objects.for_detail(today), review=review, number=number
     )
+    administrators = [page_cache.ADMINISTRATOR]
     updates = recommendation.updates.all()
-    correctable = _correctable_agency_ids(request.user)
     for update in updates:
-        update.may_add_evidence = correctable is True or update.agency_id in correctable
-        update.may_correct = update.may_add_evidence and not services.progress_update_is_locked(
-            update
-        )
+        update.evidence_audience = administrators + page_cache.agencies(update.agency_id)
+        locked = services.progress_update_is_locked(update)
+        update.correct_audience = [] if locked else update.evidence_audience
     plans = list(recommendation.recovery_plans.all())
-    actions = _actions(recommendation, correctable, today)
+    actions = _actions(recommendation, today)
     action_counts = status_counts(action.status for action in actions)
+    owners = [recommendation.lead_agency_id] + [
+        agency.pk for agency in recommendation.supporting_agencies.all()
+    ]
     context = {
         "actions": actions,
         "action_counts": action_counts,
         "action_rollup": [(status, count) for status, count in action_counts if count],
-        "may_edit_actions": is_board_administrator(request.user),
+        "administrators": administrators,
         "review": recommendation.review,
         "recommendation": recommendation,
         "updates": updates,
         "overdue": recommendation.is_overdue(today),
-        "may_post": reporting_agencies(request.user, recommendation).exists(),
-        "may_decide_completion": recommendation.awaiting_sign_off
-        and is_board_administrator(request.user),
+        # The owning agencies report progress, and the administrator for any of them.
+        "posters": administrators + page_cache.agencies(*owners) if any(owners) else [],
+        "decide_completion": administrators if recommendation.awaiting_sign_off else [],
         "exception": recommendation.is_exception(today),
         "current_plan": plans[0] if plans else None,
         "earlier_plans": plans[1:],
-        # Asked whatever the status, so the page costs the same queries either way.
-        "may_record_plan": may_report_for(request.user, recommendation.lead_agency),
+        "plan_recorders": administrators + page_cache.agencies(recommendation.lead_agency_id),
         "revisions": recommendation.target_date_revisions.all(),
         "history": recommendation_history(recommendation),
     }
     return {
         "number": recommendation.number,
         "short_title": recommendation.short_title,
-        "html": render_to_string("recommendations/_detail.html", context, request),
+        "html": render_to_string("recommendations/_detail.html", context),
     }
 
 
-def _actions(recommendation, correctable, today):
-    """The recommendation's actions, with their status today and whether the user may post
-    an update of each; no query when it has none."""
+def _actions(recommendation, today):
+    """The recommendation's actions, with their status today and who may post an update of
+    each (its owner's editors and the administrator); no query when it has none."""
     if not recommendation.has_actions:
         return []
     actions = list(recommendation.actions.for_recommendation_page(today))
     for action in actions:
-        action.may_update = correctable is True or action.owner_id in correctable
+        action.update_audience = [page_cache.ADMINISTRATOR, *page_cache.agencies(action.owner_id)]
     return actions
 
 
@@ -210,13 +209,6 @@ def _next_to_update(user, review, number, today):
     ]
     later = [row for row in waiting if row.number > number]
     return (later or waiting or [None])[0]
-
-
-def _correctable_agency_ids(user):
-    """The agencies whose updates `user` may correct: True for all (administrators)."""
-    if is_board_administrator(user):
-        return True
-    return set(user.agencies.values_list("pk", flat=True))
 
 
 @require_http_methods(["GET", "POST"])

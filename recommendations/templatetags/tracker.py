@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from recommendations import page_cache
 from recommendations.models import Recommendation, Review, Status
 
 register = template.Library()
@@ -15,6 +16,26 @@ TAG_CLASSES = {
     Status.GREEN: "govuk-tag--green",
     Status.BLUE: "",  # GOV.UK Frontend's default tag is blue
 }
+
+
+@register.tag
+def shown_to(parser, token):
+    """`{% shown_to audience %}…{% endshown_to %}`: what only the viewers in `audience` see
+    (a list from recommendations/page_cache.py; empty or missing: no one), in a page whose
+    content every viewer shares (page_cache.for_viewer keeps it for them)."""
+    _, audience = token.split_contents()
+    nodelist = parser.parse(("endshown_to",))
+    parser.delete_first_token()
+    return ShownToNode(parser.compile_filter(audience), nodelist)
+
+
+class ShownToNode(template.Node):
+    def __init__(self, audience, nodelist):
+        self.audience, self.nodelist = audience, nodelist
+
+    def render(self, context):
+        audience = self.audience.resolve(context, ignore_failures=True)
+        return page_cache.shown_to(audience, self.nodelist.render(context)) if audience else ""
 
 
 @register.simple_tag

@@ -7,6 +7,7 @@ the evidence storage, demo data loaded. Plain HTTP, one cookie jar per person, a
 balancer sending each request to either instance would have it:
 - signed in on A, a person carries on at B;
 - failed sign-ins on A and on B count toward one lock-out;
+- a page cached on A (the page cache, in the database) shows an update posted on B at once;
 - a file uploaded on A downloads on B, from the bucket;
 - two administrators issuing the same report on A and B at once make one version;
 - stopping A (killed, mid-load) loses no update A or B acknowledged.
@@ -292,6 +293,30 @@ def test_failed_sign_ins_on_a_and_b_count_toward_one_lock_out(cluster):
         "editor.licensing",
     )
     assert failures >= 5
+
+
+def test_a_page_cached_on_a_shows_an_update_posted_on_b_at_once(cluster):
+    reader = signed_in(cluster.a, "clerk")
+    editor = signed_in(cluster.b, "editor.police")
+    number = own_numbers(editor, cluster.b)[0]
+    page = f"/reviews/{REVIEW}/recommendations/{number}/"
+    on_a = reader.get(cluster.a + page, timeout=30).text
+    on_b = reader.get(cluster.b + page, timeout=30).text
+    assert _main(on_a) == _main(on_b)
+    with psycopg.connect(cluster.database_url) as connection:
+        kept = connection.execute("select count(*) from tracker_cache").fetchone()[0]
+    assert kept >= 1  # the page cache is the database's, which both instances share
+
+    narrative = f"Posted on B, {uuid.uuid4()}."
+    url, form = update_form(editor, cluster.b, number)
+    posted = editor.post(url, update_data(form, narrative), allow_redirects=False, timeout=60)
+    assert posted.status_code == 302
+
+    assert narrative in reader.get(cluster.a + page, timeout=30).text
+
+
+def _main(page):
+    return page[page.index("<main") : page.index("</main>")]
 
 
 def test_a_file_uploaded_on_a_downloads_on_b(cluster):

@@ -218,6 +218,46 @@ def test_each_kind_of_viewer_gets_what_they_may_see(
     assert "Import recommendations from a spreadsheet" not in clerk_dashboard
 
 
+def test_one_build_serves_every_viewer_and_no_mark_reaches_a_browser(
+    recommendation, police_editor, council_editor, reader, administrator
+):
+    make_update(recommendation, police_editor, date=datetime.date(2016, 11, 1))
+    pages = {}
+    for user in (administrator, police_editor, council_editor, reader):
+        pages[user.username], built = get(signed_in(user), detail_url(recommendation))
+        assert built == (user == administrator)
+        dashboard, built = get(signed_in(user), dashboard_url(recommendation.review))
+        assert built == (user == administrator)
+        assert "shown-to" not in pages[user.username] + dashboard
+
+    assert pages["admin"].count("Correct this update") == 1
+    assert "Sign off or return" not in pages["admin"]  # nothing awaits sign-off
+    assert "Correct this update" in pages["editor.police"]
+    assert "Correct this update" not in pages["editor.council"]
+    assert "Add evidence" not in pages["editor.council"] + pages["clerk"]
+
+
+@pytest.mark.parametrize(
+    "identity, kept",
+    [
+        ({"administrator"}, "a[b][c]d"),
+        ({"agency:3"}, "a[b]d"),
+        ({"agency:4"}, "ad"),
+        (set(), "ad"),
+    ],
+)
+def test_what_a_viewer_is_not_in_the_audience_of_is_taken_out_nested_or_not(
+    identity, kept, monkeypatch
+):
+    monkeypatch.setattr(page_cache, "_identity", lambda user: identity)
+    outer = page_cache.shown_to(
+        ["administrator", "agency:3"], "[b]" + page_cache.shown_to(["administrator"], "[c]")
+    )
+
+    assert page_cache.for_viewer(f"a{outer}d", user=None) == kept
+    assert page_cache.shown_to([], "x") == ""
+
+
 def test_the_page_around_the_content_is_each_viewers_own(recommendation, police_editor, reader):
     first = get(signed_in(reader), detail_url(recommendation))[0]
     second, built = get(signed_in(police_editor), detail_url(recommendation))
@@ -401,3 +441,13 @@ def test_every_kind_of_change_gives_the_recommendation_page_a_new_version(
     )
 
     assert versions.tokens(versions.recommendation_scopes(review, 1)) != before
+
+
+def test_a_mark_typed_into_an_update_is_text_not_a_mark(recommendation, police_editor, reader):
+    typed = "<!--/shown-to--> <!--shown-to:agency:1--> closing early"
+    make_update(recommendation, police_editor, date=datetime.date(2016, 11, 1), narrative=typed)
+
+    page, _ = get(signed_in(reader), detail_url(recommendation))
+
+    assert "&lt;!--/shown-to--&gt; &lt;!--shown-to:agency:1--&gt; closing early" in page
+    assert "Change history" in page  # the rest of the page is all there
