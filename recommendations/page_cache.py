@@ -29,6 +29,7 @@ as if it were empty, and the log says so.
 import hashlib
 import logging
 import re
+import time
 from functools import cache as once
 from pathlib import Path
 
@@ -46,6 +47,10 @@ logger = logging.getLogger(__name__)
 RELEASE_SOURCES = ("templates", "recommendations", "govuk", "evidence", "reports", "tracker")
 
 
+# A build takes a tenth of a second alone, longer under load: readers wait up to this long
+# for another's build before building themselves; a build's claim lapses after BUILD_TIMEOUT.
+WAIT_FOR_BUILD = 1.0
+BUILD_TIMEOUT = 10
 ADMINISTRATOR = "administrator"
 EDITOR = "editor"
 _MARK = re.compile(r"<!--shown-to:([^>]*)-->|<!--/shown-to-->")
@@ -65,19 +70,47 @@ def content(*, page, scopes, user, build, cached=True):
 
 
 def _cached(page, scopes, build):
+    """The content from the cache, else built and kept. One build per key at a time: after a
+    change, the readers asking at once (on every instance) wait for the first one's build
+    rather than all building the same page (up to WAIT_FOR_BUILD, then they build too)."""
     key = _key(page, versions.tokens(scopes))
     try:
         found = cache.get(key)
+        if found is not None:
+            return found
+        if not cache.add(f"{key}:building", True, timeout=BUILD_TIMEOUT):
+            found = _built_meanwhile(key)
+            if found is not None:
+                return found
     except Exception:  # noqa: BLE001 (any failure of the cache's server: build instead)
-        logger.warning("page cache unavailable: building %s", page, exc_info=True)
+        logger.warning("page cache unavailable: building %s afresh", page, exc_info=True)
         return build()
-    if found is None:
+    try:
         found = build()
-        try:
-            cache.set(key, found)
-        except Exception:  # noqa: BLE001
-            logger.warning("page cache unavailable: %s not kept", page, exc_info=True)
+        _quietly(cache.set, key, found)
+    finally:  # built, refused (a page not found) or failed: the claim goes
+        _quietly(cache.delete, f"{key}:building")
     return found
+
+
+def _quietly(action, *args):
+    try:
+        action(*args)
+    except Exception:  # noqa: BLE001 (the cache is an optimisation: the page is served)
+        logger.warning("page cache unavailable: %s not done", action.__name__, exc_info=True)
+
+
+def _built_meanwhile(key):
+    """The content another request is building, once it is kept; None when that build has
+    ended without it (the page was not found) or after WAIT_FOR_BUILD."""
+    waited, pause = 0.0, 0.01
+    while waited < WAIT_FOR_BUILD:
+        time.sleep(pause)
+        waited, pause = waited + pause, min(pause * 2, 0.16)
+        found = cache.get_many([key, f"{key}:building"])
+        if key in found or f"{key}:building" not in found:
+            return found.get(key)
+    return None
 
 
 def shown_to(audience, html):

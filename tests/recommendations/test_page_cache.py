@@ -4,6 +4,8 @@ viewer, and never served once what they show has changed."""
 
 import datetime
 import re
+import threading
+import time
 
 import pytest
 import time_machine
@@ -451,3 +453,44 @@ def test_a_mark_typed_into_an_update_is_text_not_a_mark(recommendation, police_e
 
     assert "&lt;!--/shown-to--&gt; &lt;!--shown-to:agency:1--&gt; closing early" in page
     assert "Change history" in page  # the rest of the page is all there
+
+
+@pytest.fixture
+def memory_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    return caches["default"]
+
+
+def test_readers_arriving_during_a_build_wait_for_it_instead_of_building(
+    recommendation, memory_cache
+):
+    scopes = versions.dashboard_scopes(recommendation.review)
+    key = page_cache._key("dashboard", versions.tokens(scopes))
+    memory_cache.add(f"{key}:building", True)  # another worker has begun building
+    threading.Timer(0.1, lambda: memory_cache.set(key, {"html": "built once"})).start()
+
+    def build():
+        raise AssertionError("built twice")
+
+    assert page_cache._cached("dashboard", scopes, build) == {"html": "built once"}
+
+
+def test_a_build_that_ends_without_a_page_lets_the_waiters_build_at_once(
+    recommendation, memory_cache
+):
+    scopes = versions.dashboard_scopes(recommendation.review)
+    key = page_cache._key("dashboard", versions.tokens(scopes))
+    memory_cache.add(f"{key}:building", True)
+    threading.Timer(0.05, lambda: memory_cache.delete(f"{key}:building")).start()
+    started = time.monotonic()
+
+    assert page_cache._cached("dashboard", scopes, lambda: {"html": "mine"}) == {"html": "mine"}
+    assert time.monotonic() - started < page_cache.WAIT_FOR_BUILD / 2
+
+
+def test_an_unknown_recommendation_leaves_no_claim_to_wait_on(review, reader):
+    client = signed_in(reader)
+    url = reverse("recommendations:detail", kwargs={"slug": review.slug, "number": 99})
+    started = time.monotonic()
+    assert [client.get(url).status_code for _ in range(3)] == [404, 404, 404]
+    assert time.monotonic() - started < page_cache.WAIT_FOR_BUILD
