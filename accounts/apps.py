@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the sign-in signals)
+        from . import audit, sessions  # noqa: F401  (connect the sign-in signals)

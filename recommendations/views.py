@@ -214,8 +214,11 @@ def _next_to_update(user, review, number, today):
 @require_http_methods(["GET", "POST"])
 def update_create(request, slug, number):
     today = timezone.localdate()
+    # Its status and owners, not its timeline: the form shows the latest update only.
     recommendation = get_object_or_404(
-        Recommendation.objects.for_detail(today), review__slug=slug, number=number
+        Recommendation.objects.select_related("review", "lead_agency").with_status(today),
+        review__slug=slug,
+        number=number,
     )
     agencies = reporting_agencies(request.user, recommendation)
     if not agencies.exists():
@@ -247,8 +250,10 @@ def update_create(request, slug, number):
                 )
                 return redirect(_detail_url(recommendation))
             form.add_error(None, "This form has already been used. Reload the page to start again.")
-    latest = next(
-        (u for u in recommendation.updates.all() if u.pk == recommendation.latest_update_id), None
+    latest = (
+        ProgressUpdate.objects.select_related("agency")
+        .filter(pk=recommendation.latest_update_id)
+        .first()
     )
     return render(
         request,

@@ -79,7 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.sessions.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -199,9 +199,9 @@ AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 # exempts everyone. Each wrong code in a row doubles the wait before the next try.
 OTP_TOTP_ISSUER = "Recommendations tracker"
 
-# Sessions end after 30 minutes without a request (each request renews them), and at sign-out.
+# Sessions end after 30 minutes without a request, and at sign-out: requests renew them, at
+# most once a minute (accounts/sessions.py), so a page read is not a database write.
 SESSION_COOKIE_AGE = int(os.environ.get("TRACKER_SESSION_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,9 +1,14 @@
 """Sign-in hardening: lock-out after repeated failures, session handling, password rules."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import SecurityEvent
@@ -63,9 +68,37 @@ def test_a_deactivated_user_is_out_on_the_next_request(db):
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
 
 
-def test_sessions_end_after_inactivity(settings):
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60
+def test_a_session_in_use_lasts_and_ends_30_minutes_after_its_last_request(settings):
+    reader = make_user("clerk")
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    start = datetime.datetime(2016, 11, 30, 9, tzinfo=datetime.UTC)
+    client = Client()
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(reader)
+        for _ in range(5):  # a request every 10 minutes for 50 minutes
+            clock.shift(datetime.timedelta(minutes=10))
+            assert client.get(reverse("guidance:help")).status_code == 200
+        clock.shift(datetime.timedelta(minutes=29))
+        assert client.get(reverse("guidance:help")).status_code == 200  # 29 min: still in
+        clock.shift(datetime.timedelta(minutes=30, seconds=1))
+        response = client.get(reverse("recommendations:home"))
+
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_requests_within_a_minute_renew_the_session_once():
+    reader = make_user("clerk")
+    client = Client()
+    client.force_login(reader)
+    client.get(reverse("guidance:help"))  # renews it
+
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(3):
+            client.get(reverse("guidance:help"))
+
+    assert not [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "django_session"')
+    ]
 
 
 @pytest.mark.parametrize(
