@@ -23,34 +23,17 @@ from recommendations.models import DataVersion, Recommendation, Status
 from reports.services import report_issue
 from tests.conftest import make_recommendation, make_update
 from tests.evidence.conftest import folder, pdf_bytes  # noqa: F401 (a fixture)
+from tests.recommendations.test_views import (  # noqa: F401 (frozen_today: a fixture)
+    dashboard_url,
+    detail_url,
+    frozen_today,
+    signed_in,
+)
 from tests.reports.conftest import make_report
 
 pytestmark = pytest.mark.django_db
 
 PROJECT_APPS = ("recommendations", "accounts", "evidence", "spreadsheets", "reports", "reminders")
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with time_machine.travel(datetime.datetime(2016, 11, 30, 12, tzinfo=datetime.UTC), tick=False):
-        yield
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def dashboard_url(review, query=""):
-    return reverse("recommendations:dashboard", kwargs={"slug": review.slug}) + query
-
-
-def detail_url(recommendation):
-    return reverse(
-        "recommendations:detail",
-        kwargs={"slug": recommendation.review.slug, "number": recommendation.number},
-    )
 
 
 def get(client, url):
@@ -294,9 +277,9 @@ def test_a_filtered_dashboard_is_built_each_time_and_shows_the_filters_results(
     make_recommendation(review, council, number=2, short_title="Council-led work")
     get(signed_in(police_editor), dashboard_url(review))
 
-    police_mine, built = get(signed_in(police_editor), dashboard_url(review, "?mine=1"))
-    council_mine = get(signed_in(council_editor), dashboard_url(review, "?mine=1"))[0]
-    invalid = get(signed_in(council_editor), dashboard_url(review, "?status=purple"))[0]
+    police_mine, built = get(signed_in(police_editor), dashboard_url(review, mine=1))
+    council_mine = get(signed_in(council_editor), dashboard_url(review, mine=1))[0]
+    invalid = get(signed_in(council_editor), dashboard_url(review, status="purple"))[0]
 
     assert built
     assert "Police-led work" in police_mine and "Council-led work" not in police_mine

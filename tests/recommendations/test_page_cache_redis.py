@@ -13,7 +13,8 @@ from django.core.cache import caches
 
 from recommendations.models import Status
 from tests.conftest import make_update
-from tests.recommendations.test_page_cache import dashboard_url, get, signed_in
+from tests.recommendations.test_page_cache import get
+from tests.recommendations.test_views import dashboard_url, signed_in
 from tests.tracker.test_settings import django_manage
 
 URL = os.environ.get("TRACKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
