@@ -70,15 +70,9 @@ class Command(BaseCommand):
             figures = self.measure_built(**options)
         client = Client()
         client.force_login(bench_user())
-        review = Review.objects.get(slug=options["review"])
-        first = Recommendation.objects.filter(review=review).order_by("number").first()
         cached = {
-            "dashboard, from the page cache": reverse(
-                "recommendations:dashboard", args=[review.slug]
-            ),
-            "recommendation page, from the page cache": reverse(
-                "recommendations:detail", args=[review.slug, first.number]
-            ),
+            f"{name}, from the page cache": url
+            for name, url in tracker_pages(Review.objects.get(slug=options["review"])).items()
         }
         figures["pages_ms"].update(self.time_pages(client, cached, options["requests"]))
         figures["queries"].update(self.count_queries(client, cached))
@@ -92,14 +86,12 @@ class Command(BaseCommand):
             raise CommandError(f"No review '{review}': load the demo data first.") from error
         client = Client()
         client.force_login(bench_user())
-        first = Recommendation.objects.filter(review=review).order_by("number").first()
-        pages = {
-            "dashboard": reverse("recommendations:dashboard", args=[review.slug]),
+        ours = tracker_pages(review)
+        pages = {  # interleaved in this order
+            "dashboard": ours["dashboard"],
             "admin change list": "/admin/recommendations/recommendation/"
             f"?review__id__exact={review.pk}",
-            "recommendation page": reverse(
-                "recommendations:detail", args=[review.slug, first.number]
-            ),
+            "recommendation page": ours["recommendation page"],
         }
         figures = {
             "label": label,
@@ -128,10 +120,7 @@ class Command(BaseCommand):
             seeded = review is None
             if seeded:
                 review = seed_actions_review()
-            pages = {
-                "dashboard": reverse("recommendations:dashboard", args=[review.slug]),
-                "recommendation page": reverse("recommendations:detail", args=[review.slug, 1]),
-            }
+            pages = tracker_pages(review)
             result = {
                 "review": review.slug,
                 "seeded_for_the_run": seeded,
@@ -211,6 +200,15 @@ def weasyprint_alone(html):
     from reports.pdf import BASE_URL, PDF_OPTIONS, StaticFilesOnly
 
     HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesOnly()).write_pdf(**PDF_OPTIONS)
+
+
+def tracker_pages(review):
+    """The dashboard and the first recommendation's page of `review`."""
+    first = Recommendation.objects.filter(review=review).order_by("number").first()
+    return {
+        "dashboard": reverse("recommendations:dashboard", args=[review.slug]),
+        "recommendation page": reverse("recommendations:detail", args=[review.slug, first.number]),
+    }
 
 
 def bench_user():
